@@ -1,0 +1,455 @@
+// A page-table format is data: its levels (shift, index bits, which levels may
+// hold leaves, contiguous groups) plus an entry codec built from bit masks.
+// Nothing outside src/arch knows what a bit of an entry means; the walker asks
+// the codec, and the codec answers from the tables below, the way libaddrxlat
+// describes x86-64 as {pte_format, bits:[12,9,9,9,9]} and generic_pt keeps one
+// small header per format (../shared/docs/design-anchors.md).
+import { type Mask64, type Word2, NO_BITS, getField, putField } from './bits.js';
+
+/**
+ * Format-independent attributes of an entry. A codec maps each to the bits of
+ * its hardware/Linux layout. The vocabulary is the kernel's pte_* predicates.
+ */
+export const Attr = {
+  /** Hardware-valid (x86 _PAGE_PRESENT, arm64 PTE_VALID). */
+  VALID: 1 << 0,
+  WRITE: 1 << 1,
+  USER: 1 << 2,
+  YOUNG: 1 << 3,
+  DIRTY: 1 << 4,
+  /** pte_special/pmd_special/pud_special: no refcounted page behind it. */
+  SPECIAL: 1 << 5,
+  UFFD_WP: 1 << 6,
+  SOFT_DIRTY: 1 << 7,
+  NX: 1 << 8,
+  /** PROT_NONE / NUMA-hinting: present to the kernel, invalid to the MMU. */
+  PROTNONE: 1 << 9,
+  GLOBAL: 1 << 10,
+  PWT: 1 << 11,
+  PCD: 1 << 12,
+  /** Contiguous hint (arm64 PTE_CONT, riscv Svnapot...). */
+  CONT: 1 << 13,
+} as const;
+export type AttrName = keyof typeof Attr;
+export const ATTR_NAMES = Object.keys(Attr) as AttrName[];
+
+/** Entry kinds, decided by the codec; the walker never asks per-level questions. */
+export const Kind = {
+  NONE: 0,
+  /** Points to a next-level table. */
+  TABLE: 1,
+  /** Present (to the kernel) leaf: maps memory, possibly PROT_NONE. */
+  LEAF: 2,
+  /** Non-present, non-empty leaf: swap, migration entry or marker. */
+  SWAP: 3,
+} as const;
+
+/** Flags of a non-present (swap-format) entry, carried beside type and offset. */
+export const SwpFlag = {
+  EXCLUSIVE: 1 << 0,
+  UFFD_WP: 1 << 1,
+  SOFT_DIRTY: 1 << 2,
+} as const;
+
+export interface ContSpec {
+  /** Number of entries in one contiguous group. */
+  readonly entries: number;
+}
+
+export interface LevelSpec {
+  /** Kernel name of the level: pte, pmd, pud, p4d, pgd. */
+  readonly name: string;
+  /** log2 of the bytes one entry of this level spans. */
+  readonly shift: number;
+  /** Index bits: a table of this level has 2^bits entries. */
+  readonly bits: number;
+  /** Whether an entry of this level may be a leaf (a 4K page, a 2M/1G block). */
+  readonly leaf: boolean;
+  /** Contiguous groups this level can form (arm64 cont-PTE/PMD, Svnapot). */
+  readonly cont?: readonly ContSpec[];
+}
+
+export interface AttrBits {
+  /** Bits set when the attribute is present. */
+  readonly set: Mask64;
+  /** Bits set when it is absent (arm64 PTE_RDONLY is "not writable"). */
+  readonly clear?: Mask64;
+  /** The bits mean this attribute only in a valid (or only in an invalid) entry: x86 bit 8 is GLOBAL or PROTNONE. */
+  readonly when?: 'valid' | 'invalid';
+}
+
+export interface SwapLayout {
+  readonly typeShift: number;
+  readonly typeBits: number;
+  readonly offsetShift: number;
+  readonly offsetBits: number;
+  /** x86 stores the offset inverted (L1TF mitigation, arch/x86/include/asm/pgtable_64.h). */
+  readonly offsetInverted: boolean;
+  readonly exclusive: Mask64;
+  readonly uffdWp: Mask64;
+  readonly softDirty: Mask64;
+}
+
+export interface CodecSpec {
+  /** Bit position of the pfn (the base page shift for every format here). */
+  readonly pfnShift: number;
+  /** Width of the pfn field. */
+  readonly pfnBits: number;
+  /** Bits that make an entry present to the kernel (VALID | PROTNONE ...), per level, leaf level first. */
+  readonly presentMask: readonly Mask64[];
+  /** Per level: mask and value that mark a valid upper-level entry as a leaf rather than a table. */
+  readonly leafTest: readonly { readonly mask: Mask64; readonly value: Mask64 }[];
+  /** Per level: bits every leaf of that level carries (x86 PSE at PMD/PUD, arm64 0b11 at the last level). */
+  readonly leafBits: readonly Mask64[];
+  /** Bits of a table-pointer entry. */
+  readonly tableBits: Mask64;
+  /** Generic attribute -> bits. Attributes a format lacks are simply absent. */
+  readonly attrs: Partial<Record<AttrName, AttrBits>>;
+  /** In non-present entries the pfn bits are inverted (x86 L1TF). */
+  readonly invertNonPresentPfn: boolean;
+  /** Bits of a swap entry that must be 0 (x86: PSE and PROTNONE, so pmd_present stays false). */
+  readonly swap: SwapLayout;
+  /** Bits that pte_none ignores (x86 KNL erratum: A and D). */
+  readonly noneIgnore: Mask64;
+}
+
+export interface FormatSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Levels from the leaf level (index 0) to the root. */
+  readonly levels: readonly LevelSpec[];
+  /** Bits of user virtual address space (x86-64 4-level: 47). */
+  readonly userVaBits: number;
+  readonly codec: CodecSpec;
+  /** The architecture's default hugetlb/THP facts, used by later layers. */
+  readonly pmdLevel?: number;
+}
+
+/** The decoded view of one entry that non-hot code works with. */
+export interface Decoded {
+  kind: number;
+  pfn: number;
+  attrs: number;
+  /** For Kind.SWAP: type, offset and SwpFlag bits. */
+  swpType: number;
+  swpOffset: number;
+  swpFlags: number;
+}
+
+/**
+ * The entry codec. One class for every format: the masks differ, the code does
+ * not, so the walker's call sites stay monomorphic across formats.
+ */
+export class EntryCodec {
+  readonly spec: CodecSpec;
+  // Per-level constants flattened into typed arrays for the hot path.
+  readonly presentLo: Uint32Array;
+  readonly presentHi: Uint32Array;
+  readonly leafMaskLo: Uint32Array;
+  readonly leafMaskHi: Uint32Array;
+  readonly leafValLo: Uint32Array;
+  readonly leafValHi: Uint32Array;
+  readonly validLo: number;
+  readonly validHi: number;
+  readonly pfnHiMask: number;
+  readonly pfnHiMul: number;
+  readonly pfnLoShift: number;
+  private readonly attrSetLo = new Uint32Array(16);
+  private readonly attrSetHi = new Uint32Array(16);
+  private readonly attrClearLo = new Uint32Array(16);
+  private readonly attrClearHi = new Uint32Array(16);
+  private readonly attrKnown: number;
+  private readonly attrValidOnly: number;
+  private readonly attrInvalidOnly: number;
+  /** Output of the encoders (no allocation per call). */
+  readonly out: Word2 = { lo: 0, hi: 0 };
+
+  constructor(spec: CodecSpec, nlevels: number) {
+    this.spec = spec;
+    const n = nlevels;
+    this.presentLo = new Uint32Array(n);
+    this.presentHi = new Uint32Array(n);
+    this.leafMaskLo = new Uint32Array(n);
+    this.leafMaskHi = new Uint32Array(n);
+    this.leafValLo = new Uint32Array(n);
+    this.leafValHi = new Uint32Array(n);
+    for (let l = 0; l < n; l++) {
+      this.presentLo[l] = spec.presentMask[l].lo;
+      this.presentHi[l] = spec.presentMask[l].hi;
+      this.leafMaskLo[l] = spec.leafTest[l].mask.lo;
+      this.leafMaskHi[l] = spec.leafTest[l].mask.hi;
+      this.leafValLo[l] = spec.leafTest[l].value.lo;
+      this.leafValHi[l] = spec.leafTest[l].value.hi;
+    }
+    const valid = spec.attrs.VALID?.set ?? NO_BITS;
+    this.validLo = valid.lo;
+    this.validHi = valid.hi;
+    if (spec.pfnShift > 31) throw new Error('pfn must start in the low word');
+    this.pfnLoShift = spec.pfnShift;
+    const hiPfnBits = spec.pfnShift + spec.pfnBits - 32;
+    this.pfnHiMask = hiPfnBits >= 32 ? 0xffffffff : (2 ** hiPfnBits - 1) >>> 0;
+    this.pfnHiMul = 2 ** (32 - spec.pfnShift);
+    let known = 0;
+    let validOnly = 0;
+    let invalidOnly = 0;
+    for (let i = 0; i < ATTR_NAMES.length; i++) {
+      const a = spec.attrs[ATTR_NAMES[i]];
+      if (!a) continue;
+      known |= 1 << i;
+      if (a.when === 'valid') validOnly |= 1 << i;
+      if (a.when === 'invalid') invalidOnly |= 1 << i;
+      this.attrSetLo[i] = a.set.lo;
+      this.attrSetHi[i] = a.set.hi;
+      this.attrClearLo[i] = a.clear?.lo ?? 0;
+      this.attrClearHi[i] = a.clear?.hi ?? 0;
+    }
+    this.attrKnown = known;
+    this.attrValidOnly = validOnly;
+    this.attrInvalidOnly = invalidOnly;
+  }
+
+  /** Which generic attributes this format can represent. */
+  supports(attrMask: number): boolean {
+    return (attrMask & ~this.attrKnown) === 0;
+  }
+
+  isNone(lo: number, hi: number): boolean {
+    return (lo & ~this.spec.noneIgnore.lo) === 0 && (hi & ~this.spec.noneIgnore.hi) === 0;
+  }
+
+  /** Entry kind at `level` (0 = leaf level). */
+  kind(lo: number, hi: number, level: number): number {
+    if (this.isNone(lo, hi)) return Kind.NONE;
+    if ((lo & this.validLo) !== 0 || (hi & this.validHi) !== 0) {
+      if (level > 0 && ((lo & this.leafMaskLo[level]) !== this.leafValLo[level] || (hi & this.leafMaskHi[level]) !== this.leafValHi[level])) {
+        return Kind.TABLE;
+      }
+      return Kind.LEAF;
+    }
+    if ((lo & this.presentLo[level]) !== 0 || (hi & this.presentHi[level]) !== 0) return Kind.LEAF;
+    return Kind.SWAP;
+  }
+
+  /** The pfn of a table pointer or present leaf (uninverts PROTNONE entries where the format inverts). */
+  pfn(lo: number, hi: number): number {
+    if (this.spec.invertNonPresentPfn && (lo & this.validLo) === 0 && (hi & this.validHi) === 0) {
+      lo = ~lo;
+      hi = ~hi;
+    }
+    return ((lo >>> this.pfnLoShift) >>> 0) + (hi & this.pfnHiMask) * this.pfnHiMul;
+  }
+
+  /** Generic attributes of a present entry. */
+  attrs(lo: number, hi: number): number {
+    let a = 0;
+    for (let i = 0; i < ATTR_NAMES.length; i++) {
+      const sl = this.attrSetLo[i];
+      const sh = this.attrSetHi[i];
+      if ((sl | sh) === 0) continue;
+      if ((lo & sl) === sl && (hi & sh) === sh) a |= 1 << i;
+    }
+    return (a & Attr.VALID) !== 0 ? a & ~this.attrInvalidOnly : a & ~this.attrValidOnly;
+  }
+
+  /** One attribute of a present entry, e.g. `has(lo, hi, Attr.WRITE)`. */
+  has(lo: number, hi: number, attr: number): boolean {
+    return (this.attrs(lo, hi) & attr) !== 0;
+  }
+
+  /** Encode a present leaf at `level` mapping `pfn` with generic attributes. Result in `this.out`. */
+  leaf(pfn: number, attrs: number, level: number): Word2 {
+    const o = this.out;
+    o.lo = this.spec.leafBits[level].lo;
+    o.hi = this.spec.leafBits[level].hi;
+    for (let i = 0; i < ATTR_NAMES.length; i++) {
+      if ((attrs & (1 << i)) !== 0) {
+        if ((this.attrKnown & (1 << i)) === 0) throw new Error(`format cannot encode attribute ${ATTR_NAMES[i]}`);
+        o.lo |= this.attrSetLo[i];
+        o.hi |= this.attrSetHi[i];
+      } else {
+        o.lo |= this.attrClearLo[i];
+        o.hi |= this.attrClearHi[i];
+      }
+    }
+    putField(o, this.spec.pfnShift, this.spec.pfnBits, pfn);
+    if (this.spec.invertNonPresentPfn && (o.lo & this.validLo) === 0 && (o.hi & this.validHi) === 0) {
+      // PROTNONE: x86 stores the pfn bits inverted in any non-present entry.
+      const m = pfnMask(this.spec);
+      o.lo ^= m.lo;
+      o.hi ^= m.hi;
+    }
+    o.lo >>>= 0;
+    o.hi >>>= 0;
+    return o;
+  }
+
+  /** Encode a table pointer. Result in `this.out`. */
+  table(pfn: number): Word2 {
+    const o = this.out;
+    o.lo = this.spec.tableBits.lo;
+    o.hi = this.spec.tableBits.hi;
+    putField(o, this.spec.pfnShift, this.spec.pfnBits, pfn);
+    return o;
+  }
+
+  /** Encode a swap-format (non-present) entry. Result in `this.out`. */
+  swap(type: number, offset: number, swpFlags: number): Word2 {
+    const s = this.spec.swap;
+    const o = this.out;
+    o.lo = 0;
+    o.hi = 0;
+    putField(o, s.typeShift, s.typeBits, type);
+    const off = s.offsetInverted ? 2 ** s.offsetBits - 1 - offset : offset;
+    putField(o, s.offsetShift, s.offsetBits, off);
+    if (swpFlags & SwpFlag.EXCLUSIVE) { o.lo |= s.exclusive.lo; o.hi |= s.exclusive.hi; }
+    if (swpFlags & SwpFlag.UFFD_WP) { o.lo |= s.uffdWp.lo; o.hi |= s.uffdWp.hi; }
+    if (swpFlags & SwpFlag.SOFT_DIRTY) { o.lo |= s.softDirty.lo; o.hi |= s.softDirty.hi; }
+    o.lo >>>= 0;
+    o.hi >>>= 0;
+    return o;
+  }
+
+  swpType(lo: number, hi: number): number {
+    const s = this.spec.swap;
+    return getField(lo, hi, s.typeShift, s.typeBits);
+  }
+
+  swpOffset(lo: number, hi: number): number {
+    const s = this.spec.swap;
+    const raw = getField(lo, hi, s.offsetShift, s.offsetBits);
+    return s.offsetInverted ? 2 ** s.offsetBits - 1 - raw : raw;
+  }
+
+  swpFlags(lo: number, hi: number): number {
+    const s = this.spec.swap;
+    let f = 0;
+    if (maskSet(lo, hi, s.exclusive)) f |= SwpFlag.EXCLUSIVE;
+    if (maskSet(lo, hi, s.uffdWp)) f |= SwpFlag.UFFD_WP;
+    if (maskSet(lo, hi, s.softDirty)) f |= SwpFlag.SOFT_DIRTY;
+    return f;
+  }
+
+  decode(lo: number, hi: number, level: number, out: Decoded): Decoded {
+    out.kind = this.kind(lo, hi, level);
+    out.pfn = out.kind === Kind.LEAF || out.kind === Kind.TABLE ? this.pfn(lo, hi) : 0;
+    out.attrs = out.kind === Kind.LEAF || out.kind === Kind.TABLE ? this.attrs(lo, hi) : 0;
+    if (out.kind === Kind.SWAP) {
+      out.swpType = this.swpType(lo, hi);
+      out.swpOffset = this.swpOffset(lo, hi);
+      out.swpFlags = this.swpFlags(lo, hi);
+    } else {
+      out.swpType = out.swpOffset = out.swpFlags = 0;
+    }
+    return out;
+  }
+}
+
+function maskSet(lo: number, hi: number, m: Mask64): boolean {
+  return (m.lo | m.hi) !== 0 && (lo & m.lo) === m.lo && (hi & m.hi) === m.hi;
+}
+
+function pfnMask(spec: CodecSpec): Mask64 {
+  const o = { lo: 0, hi: 0 };
+  putField(o, spec.pfnShift, spec.pfnBits, 2 ** spec.pfnBits - 1);
+  return { lo: o.lo >>> 0, hi: o.hi >>> 0 };
+}
+
+export function newDecoded(): Decoded {
+  return { kind: 0, pfn: 0, attrs: 0, swpType: 0, swpOffset: 0, swpFlags: 0 };
+}
+
+/**
+ * A format with the per-level constants derived once, at construction
+ * ("specialise once", generic_pt style), so the walker only reads arrays.
+ */
+export class Format {
+  readonly name: string;
+  readonly description: string;
+  readonly spec: FormatSpec;
+  readonly codec: EntryCodec;
+  readonly nlevels: number;
+  readonly pageShift: number;
+  readonly pageSize: number;
+  /** Entries per table at each level. */
+  readonly entries: Int32Array;
+  /** Base pages spanned by one entry at each level. */
+  readonly pagesPerEntry: Float64Array;
+  /** 1 / pagesPerEntry (exact: powers of two), to index by multiplication. */
+  readonly invPagesPerEntry: Float64Array;
+  readonly leafAllowed: Uint8Array;
+  /** Entries per contiguous group at each level (0: the level has no groups). */
+  readonly contEntries: Int32Array;
+  /** Number of user base pages: user addresses are vpn < userPages. */
+  readonly userPages: number;
+  /** The largest table, in entries: the slot size of the table store. */
+  readonly maxEntries: number;
+  readonly levelNames: readonly string[];
+
+  constructor(spec: FormatSpec) {
+    validateSpec(spec);
+    this.spec = spec;
+    this.name = spec.name;
+    this.description = spec.description;
+    this.nlevels = spec.levels.length;
+    this.pageShift = spec.levels[0].shift;
+    this.pageSize = 2 ** this.pageShift;
+    this.codec = new EntryCodec(spec.codec, this.nlevels);
+    this.entries = new Int32Array(this.nlevels);
+    this.pagesPerEntry = new Float64Array(this.nlevels);
+    this.invPagesPerEntry = new Float64Array(this.nlevels);
+    this.leafAllowed = new Uint8Array(this.nlevels);
+    this.contEntries = new Int32Array(this.nlevels);
+    let maxEntries = 0;
+    spec.levels.forEach((l, i) => {
+      this.entries[i] = 2 ** l.bits;
+      maxEntries = Math.max(maxEntries, 2 ** l.bits);
+      this.pagesPerEntry[i] = 2 ** (l.shift - this.pageShift);
+      this.invPagesPerEntry[i] = 2 ** -(l.shift - this.pageShift);
+      this.leafAllowed[i] = l.leaf ? 1 : 0;
+      this.contEntries[i] = l.cont?.[0]?.entries ?? 0;
+    });
+    this.maxEntries = maxEntries;
+    this.userPages = 2 ** (spec.userVaBits - this.pageShift);
+    this.levelNames = spec.levels.map((l) => l.name);
+  }
+
+  /** Bytes mapped by one leaf at `level`. */
+  leafSize(level: number): number {
+    return this.pagesPerEntry[level] * this.pageSize;
+  }
+
+  /** The level whose entries map exactly `bytes`, or -1. */
+  levelForSize(bytes: number): number {
+    for (let l = 0; l < this.nlevels; l++) if (this.leafSize(l) === bytes) return l;
+    return -1;
+  }
+
+  /** All leaf sizes this format can map: level leaves and contiguous groups. */
+  leafSizes(): { bytes: number; level: number; cont: number }[] {
+    const out: { bytes: number; level: number; cont: number }[] = [];
+    for (let l = 0; l < this.nlevels; l++) {
+      if (!this.leafAllowed[l]) continue;
+      out.push({ bytes: this.leafSize(l), level: l, cont: 1 });
+      for (const c of this.spec.levels[l].cont ?? []) out.push({ bytes: this.leafSize(l) * c.entries, level: l, cont: c.entries });
+    }
+    return out.sort((a, b) => a.bytes - b.bytes);
+  }
+}
+
+function validateSpec(spec: FormatSpec): void {
+  const n = spec.levels.length;
+  if (n < 2) throw new Error(`${spec.name}: a format needs at least two levels`);
+  for (let i = 1; i < n; i++) {
+    const below = spec.levels[i - 1];
+    if (spec.levels[i].shift !== below.shift + below.bits) {
+      throw new Error(`${spec.name}: level ${spec.levels[i].name} shift ${spec.levels[i].shift} != ${below.shift}+${below.bits}`);
+    }
+  }
+  if (!spec.levels[0].leaf) throw new Error(`${spec.name}: the last level must hold leaves`);
+  const c = spec.codec;
+  for (const arr of [c.presentMask, c.leafTest, c.leafBits]) {
+    if (arr.length !== n) throw new Error(`${spec.name}: codec per-level arrays need ${n} entries`);
+  }
+  const top = spec.levels[n - 1];
+  if (spec.userVaBits > top.shift + top.bits) throw new Error(`${spec.name}: user VA exceeds the tables`);
+}

@@ -1,0 +1,208 @@
+// User accesses and page faults (mm/memory.c handle_mm_fault and the
+// do_*_page functions; arch/x86/mm/fault.c for access_error/SIGSEGV).
+// An access is the CPU's: if the leaf permits it, the CPU sets ACCESSED (and
+// DIRTY on a store) and performs it; otherwise the fault handler runs and the
+// access is retried.
+import { Attr, Kind } from '../arch/index.js';
+import { FolioFlag, PageFlag } from '../mem/phys.js';
+import { fail, notSupported } from './errno.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { fit, vmaProt, wantsWriteNotify } from './pte.js';
+import { VM, type Vma } from './vma.js';
+
+const ANON_FLAGS = FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU;
+
+/**
+ * One load or store of the 32-bit value tag of the page at `vpn`. Returns the
+ * value read (or written). Throws KernelError SIGSEGV/SIGBUS.
+ */
+export function access(k: Kernel, mm: Mm, vpn: number, write: boolean, value = 0): number {
+  const c = k.fmt.codec;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const kind = k.walker.seek(mm, vpn, k.st);
+    const st = k.st;
+    if (kind === Kind.LEAF) {
+      const a = c.attrs(st.lo, st.hi);
+      const ok = (a & Attr.VALID) !== 0 && (a & Attr.USER) !== 0 && (!write || ((a & Attr.WRITE) !== 0 && (a & Attr.UFFD_WP) === 0));
+      if (ok) {
+        // The MMU sets A (and D on a store) in the leaf it used.
+        const want = a | Attr.YOUNG | (write ? Attr.DIRTY : 0);
+        if (want !== a) {
+          const e = c.leaf(c.pfn(st.lo, st.hi), want, st.level);
+          k.walker.set(mm, k.rmap, st.slot, st.index, st.level, st.vpn, e.lo, e.hi);
+        }
+        const pfn = c.pfn(st.lo, st.hi) + (vpn - st.vpn);
+        if (write) {
+          if (!k.mem.isFolioPage(pfn)) throw new Error(`store to a frame that is not a folio page (pfn ${pfn})`);
+          k.mem.content[pfn] = value >>> 0;
+          return value >>> 0;
+        }
+        return k.mem.isFolioPage(pfn) ? k.mem.content[pfn] : 0;
+      }
+    }
+    handleFault(k, mm, vpn, write);
+  }
+  throw new Error(`access at vpn ${vpn} still faults after the fault handler ran`);
+}
+
+/** handle_mm_fault, after the arch code's access_error check. */
+export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean): void {
+  const vma = mm.vmaAt(vpn);
+  if (!vma) fail('SIGSEGV', `no mapping at ${addr(k, vpn)}`);
+  // arch/x86/mm/fault.c access_error(): writes need VM_WRITE, reads any of rwx.
+  if (write ? !vma.has(VM.WRITE) : !vma.has(VM.READ | VM.WRITE | VM.EXEC)) {
+    fail('SIGSEGV', `${write ? 'write' : 'read'} not permitted at ${addr(k, vpn)}`);
+  }
+  if (vma.has(VM.HUGETLB)) notSupported('hugetlb faults');
+  if (vma.has(VM.PFNMAP | VM.MIXEDMAP)) notSupported('pfnmap faults');
+  // __handle_mm_fault: pud_alloc, pmd_alloc, then pte_alloc in the handlers.
+  const kind = k.walker.seek(mm, vpn, k.st, 0, k.rmap);
+  const st = k.st;
+  if (st.level > 0) notSupported(`faults on ${k.fmt.levelNames[st.level]} leaves (huge pages)`);
+  if (kind === Kind.NONE) {
+    if (vma.isAnonymous) return doAnonymousPage(k, mm, vma, vpn, write);
+    return doFault(k, mm, vma, vpn, write);
+  }
+  if (kind === Kind.SWAP) notSupported('swap and migration entries');
+  if (write && !k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return doWpPage(k, mm, vma, vpn);
+  // A spurious fault: the entry already allows the access; the retry succeeds.
+}
+
+function addr(k: Kernel, vpn: number): string {
+  return '0x' + (vpn * k.pageSize).toString(16);
+}
+
+/** Map `pfn` at the entry k.st points to, with the VMA's protection plus `extra` attributes. */
+function install(k: Kernel, mm: Mm, vma: Vma, vpn: number, pfn: number, extra: number): void {
+  const st = k.st;
+  const e = k.fmt.codec.leaf(pfn, fit(k.fmt, vmaProt(vma) | extra), 0);
+  k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
+}
+
+/** Writable-and-dirty if the VMA allows writes (maybe_mkwrite(pte_mkdirty())). */
+function writeAttrs(vma: Vma): number {
+  return vma.has(VM.WRITE) ? Attr.WRITE | Attr.DIRTY : Attr.DIRTY;
+}
+
+/** anon_vma_prepare: the first private anonymous page of a VMA gives it an anon_vma. */
+function anonVmaPrepare(k: Kernel, vma: Vma): void {
+  if (vma.anonVma === 0) vma.anonVma = k.newAnonVma();
+}
+
+function newAnonPage(k: Kernel, vma: Vma): number {
+  anonVmaPrepare(k, vma);
+  const h = k.mem.allocFolio(0, ANON_FLAGS);
+  // folio_add_new_anon_rmap: a new anonymous page is exclusive to its mapper.
+  k.mem.pageFlags[h] |= PageFlag.ANON_EXCLUSIVE;
+  return h;
+}
+
+/**
+ * do_anonymous_page: a read maps the shared zero page (special, read-only);
+ * a write allocates a zeroed exclusive anonymous page.
+ */
+function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+  if (!write) {
+    install(k, mm, vma, vpn, k.mem.zeroPfn, Attr.SPECIAL);
+    return;
+  }
+  install(k, mm, vma, vpn, newAnonPage(k, vma), writeAttrs(vma));
+}
+
+/** do_fault: file and shmem pages (do_read_fault / do_cow_fault / do_shared_fault). */
+function doFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+  const obj = vma.object;
+  if (!obj) throw new Error('doFault on an anonymous VMA');
+  const index = vma.pgoffAt(vpn);
+  // Beyond the end of a file: SIGBUS (filemap_fault). shmem objects cover their mapping.
+  if (!obj.shmem && index >= obj.sizePages) fail('SIGBUS', `access beyond the end of file ${obj.name}`);
+  if (!write) {
+    if (!obj.shmem || obj.cache.has(index)) faultAround(k, mm, vma, vpn);
+    if (k.walker.seek(mm, vpn, k.st, 0, k.rmap) === Kind.NONE) {
+      install(k, mm, vma, vpn, k.cachePage(obj, index), 0);
+    }
+    return;
+  }
+  if (!vma.has(VM.SHARED)) {
+    // do_cow_fault: a private copy of the file page.
+    const src = k.cachePage(obj, index);
+    const h = newAnonPage(k, vma);
+    k.mem.content[h] = k.mem.content[src];
+    install(k, mm, vma, vpn, h, writeAttrs(vma));
+    return;
+  }
+  // do_shared_fault: the page-cache page itself, writable and dirty.
+  const h = k.cachePage(obj, index);
+  k.mem.folioFlags[h] |= FolioFlag.DIRTY;
+  install(k, mm, vma, vpn, h, Attr.WRITE | Attr.DIRTY);
+}
+
+/**
+ * do_fault_around + filemap_map_pages (mm/memory.c, mm/filemap.c): map the
+ * cached pages of a fault_around_bytes-aligned window, clipped to the VMA
+ * and to the PTE table, where the PTEs are still none.
+ */
+function faultAround(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
+  const obj = vma.object;
+  if (!obj) return;
+  const nr = Math.max(1, Math.floor(k.opts.faultAroundBytes / k.pageSize));
+  if (nr <= 1) return;
+  const perTable = k.fmt.entries[0];
+  const tableStart = vpn - (vpn % perTable);
+  let from = vpn - ((vpn - tableStart) % nr);
+  if (from < vma.start) from = vma.start;
+  const to = Math.min(from + nr, tableStart + perTable, vma.end);
+  for (let v = from; v < to; v++) {
+    const index = vma.pgoffAt(v);
+    if (!obj.shmem && index >= obj.sizePages) break;
+    if (obj.shmem && !obj.cache.has(index)) continue;
+    if (k.walker.seek(mm, v, k.st, 0, k.rmap) !== Kind.NONE || k.st.level !== 0) continue;
+    install(k, mm, vma, v, k.cachePage(obj, index), 0);
+  }
+}
+
+/**
+ * do_wp_page: a write to a present read-only entry in a writable VMA.
+ * Shared mappings just become writable (wp_page_shared); an exclusive
+ * anonymous page, or one only we reference, is reused; anything else is
+ * copied (wp_page_copy), the zero page included.
+ */
+function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
+  const c = k.fmt.codec;
+  const mem = k.mem;
+  const st = k.st;
+  const pfn = c.pfn(st.lo, st.hi);
+  const attrs = c.attrs(st.lo, st.hi);
+  const normal = k.rmap.normalPage(st.lo, st.hi, 0) >= 0;
+  if (vma.has(VM.SHARED)) {
+    if (normal) mem.folioFlags[mem.headOf(pfn)] |= FolioFlag.DIRTY;
+    const e = c.leaf(pfn, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG, 0);
+    k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
+    return;
+  }
+  if (normal && (mem.folioFlags[mem.headOf(pfn)] & FolioFlag.ANON) !== 0) {
+    const h = mem.headOf(pfn);
+    let reuse = (mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) !== 0;
+    // wp_can_reuse_anon_folio: a small folio referenced only by this mapping
+    // (and perhaps the swap cache) is reused and becomes exclusive again.
+    if (!reuse && mem.order[h] === 0) {
+      const swapcache = (mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0 ? 1 : 0;
+      reuse = mem.refcount[h] <= 1 + swapcache && mem.refcount[h] - swapcache === 1;
+    }
+    if (reuse) {
+      mem.pageFlags[pfn] |= PageFlag.ANON_EXCLUSIVE;
+      const e = c.leaf(pfn, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG, 0);
+      k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
+      return;
+    }
+  }
+  // wp_page_copy: a new exclusive anonymous page with the old contents.
+  const h = newAnonPage(k, vma);
+  mem.content[h] = mem.isFolioPage(pfn) ? mem.content[pfn] : 0;
+  const keep = attrs & (Attr.SOFT_DIRTY | Attr.UFFD_WP);
+  const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | writeAttrs(vma) | keep), 0);
+  k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
+}
+
+export { wantsWriteNotify };

@@ -1,0 +1,117 @@
+// fork(): dup_mmap + copy_page_range (kernel/fork.c, mm/memory.c).
+// - VM_DONTCOPY VMAs are not inherited; VM_WIPEONFORK ones are, empty.
+// - Page tables are copied only where vma_needs_copy(): pfnmaps, uffd-wp,
+//   or a VMA with an anon_vma (private anonymous pages); shared and
+//   untouched file mappings fault again in the child.
+// - copy_present_pte: an anonymous page that may be pinned is copied at once
+//   (copy_present_page); otherwise it is shared: PageAnonExclusive cleared
+//   (folio_try_dup_anon_rmap), both entries write-protected in COW mappings,
+//   the child's entry made old.
+import { Attr, Kind } from '../arch/index.js';
+import { FolioFlag, PageFlag } from '../mem/phys.js';
+import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
+import { notSupported } from './errno.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { VM, Vma } from './vma.js';
+
+export function fork(k: Kernel, parent: Mm, name: string): Mm {
+  const child = k.spawn(name);
+  const copier = new CopyVisitor(k, parent, child);
+  for (const v of parent.vmas) {
+    if (v.has(VM.DONTCOPY)) continue;
+    const cv = new Vma(v.start, v.end, v.flags, v.pgoff, v.object, 0);
+    if (cv.object) cv.object.users++;
+    child.insert(cv);
+    if (v.has(VM.WIPEONFORK)) continue;
+    // anon_vma_fork: the child's VMA gets its own anon_vma (chained to the parent's).
+    if (v.anonVma !== 0) cv.anonVma = k.newAnonVma();
+    if (!needsCopy(v)) continue;
+    copier.vma = v;
+    k.walker.walk(parent, v.start, v.end, copier);
+  }
+  return child;
+}
+
+function needsCopy(v: Vma): boolean {
+  return v.has(VM.PFNMAP | VM.MIXEDMAP | VM.UFFD_WP) || v.anonVma !== 0;
+}
+
+class CopyVisitor extends BaseVisitor {
+  vma!: Vma;
+  private readonly k: Kernel;
+  private readonly parent: Mm;
+  private readonly child: Mm;
+  constructor(k: Kernel, parent: Mm, child: Mm) {
+    super();
+    this.k = k;
+    this.parent = parent;
+    this.child = child;
+  }
+
+  /** copy_p?d_range allocate the child's table for every parent table met in the range. */
+  override tablePre(_slot: number, level: number, vpn: number): number {
+    if (level < this.k.fmt.nlevels - 1) {
+      const from = Math.max(vpn, this.vma.start);
+      this.k.walker.seek(this.child, from, this.k.st, level, this.k.rmap);
+    }
+    return WALK_CONTINUE;
+  }
+
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): number {
+    const k = this.k;
+    const c = k.fmt.codec;
+    const mem = k.mem;
+    if (vpn < this.vma.start || vpn + npages > this.vma.end) notSupported('fork of a huge leaf crossing a VMA boundary');
+    const kind = c.kind(lo, hi, level);
+    if (kind !== Kind.LEAF) notSupported('fork of swap/migration entries and markers');
+    const per = k.fmt.pagesPerEntry[level];
+    for (let i = 0; i < npages / per; i++) {
+      const ev = vpn + i * per;
+      const elo = k.walker.lo(slot, index + i);
+      const ehi = k.walker.hi(slot, index + i);
+      let attrs = c.attrs(elo, ehi);
+      const pfn = c.pfn(elo, ehi);
+      const page = k.rmap.normalPage(elo, ehi, level);
+      // The child's entry: old; uffd-wp only survives into a uffd-wp VMA.
+      let childAttrs = attrs & ~Attr.YOUNG;
+      if (!this.vma.has(VM.UFFD_WP)) childAttrs &= ~Attr.UFFD_WP;
+      if (this.vma.has(VM.SHARED)) childAttrs &= ~Attr.DIRTY;
+      let childPfn = pfn;
+      if (page >= 0 && (mem.folioFlags[mem.headOf(page)] & FolioFlag.ANON) !== 0) {
+        const h = mem.headOf(page);
+        if (mem.maybeDmaPinned(h) && (mem.pageFlags[page] & PageFlag.ANON_EXCLUSIVE) !== 0) {
+          if (level > 0) notSupported('fork of a pinned huge leaf');
+          // copy_present_page: the child gets its own copy now, writable if the VMA is.
+          const nh = mem.allocFolio(0, FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU);
+          mem.content[nh] = mem.content[page];
+          mem.pageFlags[nh] |= PageFlag.ANON_EXCLUSIVE;
+          childPfn = nh;
+          childAttrs = (childAttrs | Attr.DIRTY | (this.vma.has(VM.WRITE) ? Attr.WRITE : 0)) & ~Attr.YOUNG;
+          this.install(ev, level, childPfn, childAttrs);
+          continue;
+        }
+        // folio_try_dup_anon_rmap_pte: the page is shared now.
+        for (let p = 0; p < per; p++) mem.pageFlags[page + p] &= ~PageFlag.ANON_EXCLUSIVE;
+      }
+      if (this.vma.isCow && (attrs & Attr.WRITE) !== 0) {
+        // Write-protect both sides (ptep_set_wrprotect on the parent).
+        attrs &= ~Attr.WRITE;
+        childAttrs &= ~Attr.WRITE;
+        const e = c.leaf(pfn, attrs, level);
+        k.walker.set(this.parent, k.rmap, slot, index + i, level, ev, e.lo, e.hi);
+      }
+      this.install(ev, level, childPfn, childAttrs);
+    }
+    return WALK_CONTINUE;
+  }
+
+  private install(vpn: number, level: number, pfn: number, attrs: number): void {
+    const k = this.k;
+    const st = k.st;
+    k.walker.seek(this.child, vpn, st, level, k.rmap);
+    if (st.level !== level || st.kind !== Kind.NONE) throw new Error(`fork: child entry at ${vpn} is not empty`);
+    const e = k.fmt.codec.leaf(pfn, attrs, level);
+    k.walker.set(this.child, k.rmap, st.slot, st.index, level, vpn, e.lo, e.hi);
+  }
+}

@@ -1,0 +1,228 @@
+// The simulated system: one page-table format, physical memory, the walker,
+// processes and files. Syscalls live in the modules next to this one
+// (mmap.ts, fault.ts, fork.ts, mremap.ts, madvise.ts); they all change page
+// tables through Walker.set(), whose observer is the Rmap of this kernel.
+import { getFormat, Kind, Attr, type Format } from '../arch/index.js';
+import { PhysMem, FolioFlag } from '../mem/phys.js';
+import { Walker, WalkState, BaseVisitor, WALK_CONTINUE, WALK_AGAIN } from '../walk/walker.js';
+import { Rmap } from './rmap.js';
+import { Mm } from './mm.js';
+import { fail } from './errno.js';
+import type { MappedObject, Vma } from './vma.js';
+
+export interface KernelOptions {
+  /** Page-table format (default x86_64). */
+  arch?: string;
+  /** /sys/kernel/mm/transparent_hugepage/enabled (THP itself: the huge-pages issue). */
+  thp?: 'always' | 'madvise' | 'never';
+  /** /sys/kernel/mm/transparent_hugepage/use_zero_page. */
+  thpZeroPage?: boolean;
+  /** /sys/kernel/mm/fault_around_bytes (default 64K). */
+  faultAroundBytes?: number;
+}
+
+export class Kernel {
+  readonly fmt: Format;
+  readonly mem: PhysMem;
+  readonly walker: Walker;
+  readonly rmap: Rmap;
+  readonly opts: Required<KernelOptions>;
+  readonly procs = new Map<number, Mm>();
+  readonly objects = new Map<number, MappedObject>();
+  readonly files = new Map<string, MappedObject>();
+  private nextPid = 1;
+  private nextObjectId = 1;
+  private nextAnonVma = 1;
+  /** Scratch walk state for point lookups (never held across calls that may re-enter). */
+  readonly st: WalkState;
+
+  constructor(opts: KernelOptions = {}) {
+    this.opts = {
+      arch: opts.arch ?? 'x86_64',
+      thp: opts.thp ?? 'madvise',
+      thpZeroPage: opts.thpZeroPage ?? true,
+      faultAroundBytes: opts.faultAroundBytes ?? 65536,
+    };
+    this.fmt = getFormat(this.opts.arch);
+    this.mem = new PhysMem();
+    this.walker = new Walker(this.fmt, this.mem);
+    this.rmap = new Rmap(this.fmt, this.mem);
+    this.st = new WalkState(this.fmt.nlevels);
+  }
+
+  get pageSize(): number {
+    return this.fmt.pageSize;
+  }
+
+  // ---------------------------------------------------------- processes
+
+  /** A new process with an empty address space (its pgd is allocated). */
+  spawn(name: string): Mm {
+    const mm = new Mm(this.nextPid++, name, this.fmt.nlevels);
+    this.walker.newRoot(mm);
+    this.procs.set(mm.pid, mm);
+    return mm;
+  }
+
+  newAnonVma(): number {
+    return this.nextAnonVma++;
+  }
+
+  // -------------------------------------------------------------- files
+
+  /**
+   * A regular file of `bytes` (rounded up to pages), written with write(2):
+   * its pages are in the page cache, each holding its page index as value tag.
+   */
+  createFile(name: string, bytes: number): MappedObject {
+    if (this.files.has(name)) fail('EEXIST', `file ${name} exists`);
+    const obj = this.newObject(name, false);
+    obj.sizePages = Math.ceil(bytes / this.pageSize);
+    this.files.set(name, obj);
+    return obj;
+  }
+
+  newObject(name: string, shmem: boolean): MappedObject {
+    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0 };
+    this.objects.set(obj.id, obj);
+    this.mem.registerOwner({ id: obj.id, shmem });
+    return obj;
+  }
+
+  /**
+   * The page-cache folio for page `index` of `obj` (filemap_fault /
+   * shmem_get_folio): created on first use. File pages come back from
+   * "disk" with their index as content and PG_mappedtodisk (readahead);
+   * shmem pages start zeroed. The cache holds one reference.
+   */
+  cachePage(obj: MappedObject, index: number): number {
+    let h = obj.cache.get(index);
+    if (h !== undefined) return h;
+    const flags = FolioFlag.UPTODATE | FolioFlag.LRU | (obj.shmem ? FolioFlag.SWAPBACKED : FolioFlag.MAPPEDTODISK);
+    h = this.mem.allocFolio(0, flags);
+    this.mem.owner[h] = obj.id;
+    this.mem.index[h] = index;
+    this.mem.content[h] = obj.shmem ? 0 : index;
+    this.mem.get(h);
+    obj.cache.set(index, h);
+    return h;
+  }
+
+  /** Drop an object's page cache once nothing maps it (unlinked file / last shmem user). */
+  releaseObjectIfUnused(obj: MappedObject): void {
+    if (obj.users > 0 || !obj.shmem) return;
+    for (const h of obj.cache.values()) this.mem.put(h);
+    obj.cache.clear();
+    this.objects.delete(obj.id);
+  }
+
+  // ------------------------------------------------------- entry helpers
+
+  /** Find the leaf at vpn; returns the kind, details in this.st. */
+  lookup(mm: Mm, vpn: number): number {
+    return this.walker.seek(mm, vpn, this.st);
+  }
+
+  /**
+   * Zap [start, end) of `vma` (zap_page_range / unmap_page_range in
+   * mm/memory.c): every leaf inside goes through the walker's door, which
+   * drops mapcounts, references and rss.
+   */
+  zap(mm: Mm, start: number, end: number): void {
+    const z = this.zapper;
+    z.mm = mm;
+    z.start = start;
+    z.end = end;
+    this.walker.walk(mm, start, end, z);
+  }
+
+  private readonly zapper = new ZapVisitor(this);
+
+  /** Free the page tables of a range whose VMAs are gone (free_pgtables, mm/mmap.c). */
+  freePgtables(mm: Mm, start: number, end: number): void {
+    const i = mm.vmas.findIndex((v) => v.start >= end);
+    const next = i >= 0 ? mm.vmas[i] : undefined;
+    const prevs = mm.vmas.filter((v) => v.end <= start);
+    const prev = prevs[prevs.length - 1];
+    // floor: the end of the previous VMA; ceiling: the start of the next one.
+    this.walker.freeRange(mm, this.rmap, start, end, prev ? prev.end : 0, next ? next.start : this.walker.topPages);
+  }
+
+  /** Unmap VMAs exactly covering [start, end) (do_vmi_align_munmap): zap, remove, free tables. */
+  unmapVmas(mm: Mm, vmas: Vma[]): void {
+    if (vmas.length === 0) return;
+    for (const v of vmas) this.zap(mm, v.start, v.end);
+    const start = vmas[0].start;
+    const end = vmas[vmas.length - 1].end;
+    for (const v of vmas) {
+      mm.remove(v);
+      if (v.object) this.releaseObjectIfUnused(v.object);
+    }
+    this.freePgtables(mm, start, end);
+  }
+
+  /** Tear down an address space (exit_mmap): everything is zapped and every table freed. */
+  exitMm(mm: Mm): void {
+    if (!mm.alive) return;
+    const vmas = [...mm.vmas];
+    for (const v of vmas) this.zap(mm, v.start, v.end);
+    for (const v of vmas) {
+      mm.remove(v);
+      if (v.object) this.releaseObjectIfUnused(v.object);
+    }
+    this.walker.freeRange(mm, this.rmap, 0, this.walker.topPages, 0, this.walker.topPages);
+    this.walker.freeRoot(mm);
+    mm.alive = false;
+    this.procs.delete(mm.pid);
+    // mm/debug: "BUG: Bad rss-counter state" and pgtables_bytes must be 0 at teardown.
+    for (let i = 0; i < mm.rss.length; i++) if (mm.rss[i] !== 0) throw new Error(`Bad rss-counter state mm:${mm.pid} type:${i} val:${mm.rss[i]}`);
+    if (mm.tables.some((n) => n !== 0)) throw new Error(`pgtables not freed at exit of mm ${mm.pid}: ${[...mm.tables].join(',')}`);
+  }
+}
+
+/** zap_pte_range and friends as one visitor: any leaf at any level inside the range is cleared. */
+class ZapVisitor extends BaseVisitor {
+  mm!: Mm;
+  start = 0;
+  end = 0;
+  private readonly k: Kernel;
+  constructor(k: Kernel) {
+    super();
+    this.k = k;
+  }
+
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): number {
+    const k = this.k;
+    const w = k.walker;
+    if (vpn < this.start || vpn + npages > this.end) {
+      // A leaf larger than the range: the huge-pages issue splits it (split_huge_pmd).
+      if (npages > k.fmt.pagesPerEntry[level]) {
+        unfoldContig(k, this.mm, slot, index, level, vpn);
+        return WALK_AGAIN;
+      }
+      throw new Error(`zap of part of a ${k.fmt.leafSize(level)}-byte leaf is not supported yet`);
+    }
+    const kind = k.fmt.codec.kind(lo, hi, level);
+    if (kind === Kind.LEAF && !k.fmt.codec.has(lo, hi, Attr.SPECIAL)) {
+      // zap_present_ptes: the folio's dirty bit moves from the entry to the folio.
+      const pfn = k.fmt.codec.pfn(lo, hi);
+      if (k.mem.isFolioPage(pfn) && k.fmt.codec.has(lo, hi, Attr.DIRTY)) k.mem.folioFlags[k.mem.headOf(pfn)] |= FolioFlag.DIRTY;
+    }
+    const per = k.fmt.pagesPerEntry[level];
+    for (let i = 0; i < npages / per; i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, 0, 0);
+    return WALK_CONTINUE;
+  }
+}
+
+/** Rewrite a contiguous group as independent entries (arm64 contpte unfold) so part of it can change. */
+export function unfoldContig(k: Kernel, mm: Mm, slot: number, index: number, level: number, vpn: number): void {
+  const w = k.walker;
+  const c = k.fmt.codec;
+  const n = k.fmt.contEntries[level];
+  for (let i = 0; i < n; i++) {
+    const lo = w.lo(slot, index + i);
+    const hi = w.hi(slot, index + i);
+    const e = c.leaf(c.pfn(lo, hi), c.attrs(lo, hi) & ~Attr.CONT, level);
+    w.set(mm, k.rmap, slot, index + i, level, vpn + i * k.fmt.pagesPerEntry[level], e.lo, e.hi);
+  }
+}

@@ -1,0 +1,481 @@
+// mmap, munmap, mprotect, madvise, mremap with the kernel's argument checks
+// and errno values (mm/mmap.c, mm/vma.c, mm/mprotect.c, mm/madvise.c,
+// mm/mremap.c). Addresses are byte addresses (exact doubles for page-aligned
+// values up to 2^65); internally everything is in pages.
+import { Attr, Kind } from '../arch/index.js';
+import { PageFlag } from '../mem/phys.js';
+import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
+import { fail, notSupported } from './errno.js';
+import { access, handleFault } from './fault.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { KEEP_ON_MODIFY, fit, vmaProt, wantsWriteNotify } from './pte.js';
+import { VM, Vma, type MappedObject } from './vma.js';
+
+export const PROT = { NONE: 0, READ: 1, WRITE: 2, EXEC: 4 } as const;
+export const MAP = {
+  SHARED: 0x01,
+  PRIVATE: 0x02,
+  FIXED: 0x10,
+  ANONYMOUS: 0x20,
+  NORESERVE: 0x4000,
+  POPULATE: 0x8000,
+  HUGETLB: 0x40000,
+  FIXED_NOREPLACE: 0x100000,
+} as const;
+export const MREMAP = { MAYMOVE: 1, FIXED: 2, DONTUNMAP: 4 } as const;
+
+export const MADVICE = [
+  'normal', 'random', 'sequential', 'willneed', 'dontneed', 'free', 'remove', 'dontfork', 'dofork',
+  'hugepage', 'nohugepage', 'dontdump', 'dodump', 'wipeonfork', 'keeponfork', 'cold', 'pageout',
+  'populate_read', 'populate_write', 'collapse', 'guard_install', 'guard_remove',
+] as const;
+export type Advice = (typeof MADVICE)[number];
+
+/** Where mmap(NULL) searches downwards from (x86-64 mmap_base, roughly). */
+const MMAP_BASE = 0x7f0000000000;
+
+function pages(k: Kernel, bytes: number): number {
+  return Math.ceil(bytes / k.pageSize);
+}
+
+function aligned(k: Kernel, bytes: number): boolean {
+  return bytes % k.pageSize === 0;
+}
+
+function checkUserRange(k: Kernel, start: number, npages: number, errno: 'EINVAL' | 'ENOMEM'): void {
+  if (start + npages > k.fmt.userPages) fail(errno, 'range beyond the user address space');
+}
+
+// -------------------------------------------------------------------- mmap
+
+export interface MmapArgs {
+  addr?: number;
+  length: number;
+  prot: number;
+  flags: number;
+  file?: MappedObject;
+  offset?: number;
+}
+
+/** mmap(2): returns the byte address. */
+export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
+  const flags = a.flags;
+  const shared = (flags & MAP.SHARED) !== 0;
+  const priv = (flags & MAP.PRIVATE) !== 0;
+  const anon = (flags & MAP.ANONYMOUS) !== 0;
+  const offset = a.offset ?? 0;
+  if (shared === priv) fail('EINVAL', 'exactly one of MAP_SHARED and MAP_PRIVATE');
+  if (!Number.isSafeInteger(a.length) || a.length <= 0) fail('EINVAL', 'length must be positive');
+  if ((a.prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) !== 0) fail('EINVAL', `bad protection ${a.prot}`);
+  if (!aligned(k, offset)) fail('EINVAL', 'offset is not page aligned');
+  if (!anon && !a.file) fail('EBADF', 'a file mapping needs a file');
+  if ((flags & MAP.HUGETLB) !== 0) notSupported('MAP_HUGETLB (hugetlb)');
+  const npages = pages(k, a.length);
+  if (npages > k.fmt.userPages) fail('ENOMEM', 'length exceeds the address space');
+  const fixed = (flags & (MAP.FIXED | MAP.FIXED_NOREPLACE)) !== 0;
+  let start: number;
+  if (fixed) {
+    const addr = a.addr ?? 0;
+    if (!aligned(k, addr)) fail('EINVAL', 'MAP_FIXED address is not page aligned');
+    start = addr / k.pageSize;
+    checkUserRange(k, start, npages, 'ENOMEM');
+    if ((flags & MAP.FIXED_NOREPLACE) !== 0 && mm.overlapping(start, start + npages).length > 0) {
+      fail('EEXIST', 'MAP_FIXED_NOREPLACE range is already mapped');
+    }
+  } else {
+    start = findFreeArea(k, mm, npages);
+  }
+
+  let vmFlags = VM.MAYREAD | VM.MAYWRITE | VM.MAYEXEC;
+  if (a.prot & PROT.READ) vmFlags |= VM.READ;
+  if (a.prot & PROT.WRITE) vmFlags |= VM.WRITE;
+  if (a.prot & PROT.EXEC) vmFlags |= VM.EXEC;
+  if (shared) vmFlags |= VM.SHARED | VM.MAYSHARE;
+  if (flags & MAP.NORESERVE) vmFlags |= VM.NORESERVE;
+  // accountable_mapping (mm/mmap.c): private writable mappings are charged.
+  if ((vmFlags & (VM.NORESERVE | VM.SHARED | VM.WRITE)) === VM.WRITE) vmFlags |= VM.ACCOUNT;
+
+  let object: MappedObject | null = null;
+  let pgoff: number;
+  if (anon) {
+    if (shared) {
+      // shmem_zero_setup: shared anonymous memory is a shmem object ("/dev/zero (deleted)").
+      object = k.newObject('dev/zero', true);
+      object.sizePages = npages;
+      pgoff = 0;
+    } else {
+      pgoff = start;
+    }
+  } else {
+    object = a.file as MappedObject;
+    pgoff = offset / k.pageSize;
+  }
+
+  // MAP_FIXED replaces what was there (do_vmi_munmap first).
+  if (fixed) doMunmap(k, mm, start, start + npages);
+  const vma = new Vma(start, start + npages, vmFlags, pgoff, object);
+  if (object) object.users++;
+  mm.insert(vma);
+  mm.mergeAround(start, start + npages);
+  if (flags & MAP.POPULATE) populate(k, mm, start, start + npages, (vmFlags & VM.WRITE) !== 0 && !shared ? 'write' : 'read', true);
+  return start * k.pageSize;
+}
+
+/** A top-down free area below MMAP_BASE (vm_unmapped_area), with a guard page gap. */
+function findFreeArea(k: Kernel, mm: Mm, npages: number): number {
+  let top = Math.min(Math.floor(MMAP_BASE / k.pageSize), k.fmt.userPages);
+  for (let i = mm.vmas.length - 1; i >= -1; i--) {
+    const v = i >= 0 ? mm.vmas[i] : undefined;
+    const floor = v ? v.end : 1;
+    if (v && v.start >= top) continue;
+    if (top - floor >= npages) return top - npages;
+    if (v) top = Math.min(top, v.start);
+  }
+  fail('ENOMEM', 'no free area large enough');
+}
+
+// ------------------------------------------------------------------ munmap
+
+export function munmap(k: Kernel, mm: Mm, addr: number, length: number): void {
+  if (!aligned(k, addr)) fail('EINVAL', 'address is not page aligned');
+  if (!Number.isSafeInteger(length) || length <= 0) fail('EINVAL', 'length must be positive');
+  const start = addr / k.pageSize;
+  const end = start + pages(k, length);
+  checkUserRange(k, start, end - start, 'EINVAL');
+  doMunmap(k, mm, start, end);
+}
+
+function doMunmap(k: Kernel, mm: Mm, start: number, end: number): void {
+  if (mm.overlapping(start, end).length === 0) return;
+  k.unmapVmas(mm, mm.isolate(start, end));
+}
+
+// ---------------------------------------------------------------- mprotect
+
+export function mprotect(k: Kernel, mm: Mm, addr: number, length: number, prot: number): void {
+  if (!aligned(k, addr)) fail('EINVAL', 'address is not page aligned');
+  if ((prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) !== 0) fail('EINVAL', `bad protection ${prot}`);
+  if (length === 0) return;
+  if (!Number.isSafeInteger(length) || length < 0) fail('EINVAL', 'bad length');
+  const start = addr / k.pageSize;
+  const end = start + pages(k, length);
+  checkUserRange(k, start, end - start, 'ENOMEM');
+  const first = mm.vmaAt(start);
+  if (!first) fail('ENOMEM', 'range not mapped');
+  // do_mprotect_pkey walks the VMAs in order and stops at the first gap with
+  // ENOMEM, leaving the earlier VMAs changed.
+  let at = start;
+  for (const vma of mm.overlapping(start, end)) {
+    if (vma.start > at) break;
+    if ((prot & PROT.WRITE) !== 0 && !vma.has(VM.MAYWRITE)) fail('EACCES', 'mapping may not be made writable');
+    at = vma.end;
+  }
+  const stopAt = Math.min(at, end);
+  for (const vma of mm.isolate(start, stopAt)) mprotectFixup(k, mm, vma, prot);
+  mm.mergeAround(start, stopAt);
+  if (stopAt < end) fail('ENOMEM', 'range not fully mapped');
+}
+
+function mprotectFixup(k: Kernel, mm: Mm, vma: Vma, prot: number): void {
+  const old = vma.flags;
+  let nf = old & ~(VM.READ | VM.WRITE | VM.EXEC);
+  if (prot & PROT.READ) nf |= VM.READ;
+  if (prot & PROT.WRITE) nf |= VM.WRITE;
+  if (prot & PROT.EXEC) nf |= VM.EXEC;
+  // mprotect_fixup: making a private mapping writable charges it (VM_ACCOUNT).
+  if ((nf & VM.WRITE) !== 0 && (old & (VM.ACCOUNT | VM.WRITE | VM.HUGETLB | VM.SHARED | VM.NORESERVE)) === 0) nf |= VM.ACCOUNT;
+  vma.flags = nf;
+  changeProtection(k, mm, vma, vma.start, vma.end);
+}
+
+/**
+ * change_protection (mm/mprotect.c): every present leaf takes the VMA's new
+ * protection, keeping pfn and the _PAGE_CHG_MASK bits. Writability is
+ * granted without a fault only where can_change_pte_writable() says so:
+ * exclusive anonymous pages in private mappings, dirty pages in shared ones.
+ */
+const protectVisitors = new WeakMap<Kernel, ProtectVisitor>();
+
+export function changeProtection(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
+  let v = protectVisitors.get(k);
+  if (!v) protectVisitors.set(k, (v = new ProtectVisitor(k)));
+  v.mm = mm;
+  v.vma = vma;
+  v.start = start;
+  v.end = end;
+  v.prot = fit(k.fmt, vmaProt(vma));
+  v.tryWritable = vma.has(VM.WRITE) && (vma.has(VM.SHARED) ? wantsWriteNotify(vma) : true);
+  k.walker.walk(mm, start, end, v);
+}
+
+export class ProtectVisitor extends BaseVisitor {
+  mm!: Mm;
+  vma!: Vma;
+  start = 0;
+  end = 0;
+  prot = 0;
+  tryWritable = false;
+  private readonly k: Kernel;
+  constructor(k: Kernel) {
+    super();
+    this.k = k;
+  }
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): number {
+    const k = this.k;
+    const c = k.fmt.codec;
+    if (c.kind(lo, hi, level) !== Kind.LEAF) return WALK_CONTINUE; // swap entries keep their bits
+    if (vpn < this.start || vpn + npages > this.end) notSupported('mprotect of part of a huge leaf');
+    const per = k.fmt.pagesPerEntry[level];
+    for (let i = 0; i < npages / per; i++) {
+      const elo = k.walker.lo(slot, index + i);
+      const ehi = k.walker.hi(slot, index + i);
+      const pfn = c.pfn(elo, ehi);
+      const old = c.attrs(elo, ehi);
+      let a = (old & KEEP_ON_MODIFY) | this.prot;
+      if (this.tryWritable && (a & Attr.WRITE) === 0 && (a & Attr.UFFD_WP) === 0 && (this.prot & Attr.VALID) !== 0) {
+        if (this.vma.has(VM.SHARED)) {
+          if ((old & Attr.DIRTY) !== 0) a |= Attr.WRITE;
+        } else {
+          const page = k.rmap.normalPage(elo, ehi, level);
+          if (page >= 0 && (k.mem.pageFlags[page] & PageFlag.ANON_EXCLUSIVE) !== 0) a |= Attr.WRITE;
+        }
+      }
+      if (a === old) continue;
+      const e = c.leaf(pfn, a, level);
+      k.walker.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, e.lo, e.hi);
+    }
+    return WALK_CONTINUE;
+  }
+}
+
+// ----------------------------------------------------------------- madvise
+
+export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice: Advice): void {
+  if (!(MADVICE as readonly string[]).includes(advice)) fail('EINVAL', `unknown advice ${advice}`);
+  if (!aligned(k, addr)) fail('EINVAL', 'address is not page aligned');
+  if (!Number.isSafeInteger(length) || length < 0) fail('EINVAL', 'bad length');
+  if (length === 0) return;
+  const start = addr / k.pageSize;
+  const end = start + pages(k, length);
+  checkUserRange(k, start, end - start, 'EINVAL');
+  switch (advice) {
+    case 'hugepage': case 'nohugepage': case 'collapse':
+      notSupported(`madvise ${advice} (THP: the huge-pages issue)`);
+    // eslint-disable-next-line no-fallthrough
+    case 'free': case 'cold': case 'pageout':
+      notSupported(`madvise ${advice} (reclaim: the swap issue)`);
+    // eslint-disable-next-line no-fallthrough
+    case 'guard_install': case 'guard_remove':
+      notSupported(`madvise ${advice} (guard regions: the non-present-entries issue)`);
+    // eslint-disable-next-line no-fallthrough
+    case 'remove':
+      notSupported('madvise remove');
+  }
+  const vmas = mm.overlapping(start, end);
+  const unmapped = !mm.fullyMapped(start, end);
+  if (advice === 'populate_read' || advice === 'populate_write') {
+    populate(k, mm, start, end, advice === 'populate_read' ? 'read' : 'write', false);
+    return;
+  }
+  if (advice === 'dontneed') {
+    // madvise_dontneed_free_valid_vma: locked and pfnmap VMAs are refused.
+    for (const v of vmas) if (v.has(VM.LOCKED | VM.PFNMAP)) fail('EINVAL', 'MADV_DONTNEED on a locked or pfnmap VMA');
+    for (const v of vmas) {
+      const s = Math.max(start, v.start);
+      const e = Math.min(end, v.end);
+      k.zap(mm, s, e);
+      // zap with reclaim_pt (CONFIG_PT_RECLAIM): whole empty PTE tables go.
+      k.walker.reclaimEmptyLeafTables(mm, k.rmap, s, e);
+    }
+  } else if (advice === 'dontfork' || advice === 'dofork' || advice === 'wipeonfork' || advice === 'keeponfork' || advice === 'dontdump' || advice === 'dodump') {
+    for (const v of vmas) {
+      if (advice === 'dofork' && v.has(VM.IO)) fail('EINVAL', 'MADV_DOFORK on a VM_IO mapping');
+      if (advice === 'wipeonfork' && (v.object !== null || v.has(VM.SHARED))) fail('EINVAL', 'MADV_WIPEONFORK needs a private anonymous mapping');
+    }
+    const set = { dontfork: VM.DONTCOPY, dofork: 0, wipeonfork: VM.WIPEONFORK, keeponfork: 0, dontdump: VM.DONTDUMP, dodump: 0 }[advice];
+    const clear = { dontfork: 0, dofork: VM.DONTCOPY, wipeonfork: 0, keeponfork: VM.WIPEONFORK, dontdump: 0, dodump: VM.DONTDUMP }[advice];
+    for (const v of mm.isolate(start, end)) v.flags = (v.flags & ~clear) | set;
+    mm.mergeAround(start, end);
+  }
+  // normal/random/sequential/willneed change nothing a page table shows here.
+  if (unmapped) fail('ENOMEM', 'range not fully mapped');
+}
+
+/**
+ * MADV_POPULATE_(READ|WRITE) and MAP_POPULATE: fault in every page as GUP
+ * does (mm/gup.c faultin_page_range): a write populate breaks COW even where
+ * a read-only page is already mapped.
+ */
+export function populate(k: Kernel, mm: Mm, start: number, end: number, mode: 'read' | 'write', fromMmap: boolean): void {
+  for (let vpn = start; vpn < end; ) {
+    const vma = mm.vmaAt(vpn);
+    if (!vma) {
+      if (fromMmap) return;
+      fail('ENOMEM', 'range not mapped');
+    }
+    // check_vma_flags with FOLL_MADV_POPULATE: incompatible mappings are EINVAL.
+    if (vma.has(VM.IO | VM.PFNMAP)) fail('EINVAL', 'populate on a VM_IO/VM_PFNMAP mapping');
+    if (mode === 'write' ? !vma.has(VM.WRITE) : !vma.has(VM.READ)) {
+      if (fromMmap) return;
+      fail('EINVAL', `populate_${mode} on a mapping without ${mode} permission`);
+    }
+    const stop = Math.min(end, vma.end);
+    for (; vpn < stop; vpn++) {
+      const kind = k.walker.seek(mm, vpn, k.st);
+      const c = k.fmt.codec;
+      const present = kind === Kind.LEAF;
+      const writable = present && c.has(k.st.lo, k.st.hi, Attr.WRITE);
+      if (mode === 'read' ? present : writable) continue;
+      try {
+        handleFault(k, mm, vpn, mode === 'write');
+      } catch (e) {
+        if (e instanceof Error && 'code' in e && (e.code === 'SIGSEGV' || e.code === 'SIGBUS')) {
+          if (fromMmap) return;
+          fail('EFAULT', `populate failed: ${e.message}`);
+        }
+        throw e;
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ mremap
+
+export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLength: number, flags: number, newAddr?: number): number {
+  if ((flags & ~(MREMAP.MAYMOVE | MREMAP.FIXED | MREMAP.DONTUNMAP)) !== 0) fail('EINVAL', 'unknown mremap flags');
+  if ((flags & MREMAP.FIXED) !== 0 && (flags & MREMAP.MAYMOVE) === 0) fail('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
+  if ((flags & MREMAP.DONTUNMAP) !== 0 && ((flags & MREMAP.MAYMOVE) === 0 || oldLength !== newLength)) {
+    fail('EINVAL', 'MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and equal lengths');
+  }
+  if (!aligned(k, addr)) fail('EINVAL', 'address is not page aligned');
+  if (!Number.isSafeInteger(newLength) || newLength <= 0) fail('EINVAL', 'new length must be positive');
+  if (!Number.isSafeInteger(oldLength) || oldLength < 0) fail('EINVAL', 'bad old length');
+  const old = addr / k.pageSize;
+  const oldPages = pages(k, oldLength);
+  const newPages = pages(k, newLength);
+  let dest = -1;
+  if ((flags & MREMAP.FIXED) !== 0) {
+    if (newAddr === undefined || !aligned(k, newAddr)) fail('EINVAL', 'new address is not page aligned');
+    dest = newAddr / k.pageSize;
+    checkUserRange(k, dest, newPages, 'EINVAL');
+    if (dest < old + oldPages && old < dest + newPages) fail('EINVAL', 'old and new ranges overlap');
+  }
+  const vma = mm.vmaAt(old);
+  if (!vma) fail('EFAULT', 'old address not mapped');
+  if (oldPages === 0) notSupported('mremap with old_len 0');
+  if (old + oldPages > vma.end) fail('EFAULT', 'old range spans more than one mapping');
+  if ((flags & MREMAP.DONTUNMAP) !== 0 && vma.has(VM.DONTEXPAND | VM.PFNMAP | VM.MIXEDMAP)) fail('EINVAL', 'MREMAP_DONTUNMAP on a special mapping');
+
+  if (dest >= 0) {
+    doMunmap(k, mm, dest, dest + newPages);
+    if (newPages < oldPages) {
+      doMunmap(k, mm, old + newPages, old + oldPages);
+      return moveMapping(k, mm, old, newPages, dest, flags) * k.pageSize;
+    }
+    return moveMapping(k, mm, old, oldPages, dest, flags, newPages) * k.pageSize;
+  }
+  if (newPages <= oldPages) {
+    // Shrinking in place unmaps the tail.
+    if (newPages < oldPages) doMunmap(k, mm, old + newPages, old + oldPages);
+    return addr;
+  }
+  // Growing: in place if the VMA ends at old+oldPages and the space after it is free.
+  if (vma.end === old + oldPages && mm.overlapping(vma.end, vma.end + (newPages - oldPages)).length === 0 && old + newPages <= k.fmt.userPages) {
+    if (vma.has(VM.DONTEXPAND)) fail('EFAULT', 'mapping may not be expanded');
+    vma.end = old + newPages;
+    if (vma.object?.shmem) vma.object.sizePages = Math.max(vma.object.sizePages, vma.pgoffAt(vma.end));
+    mm.mergeAround(vma.start, vma.end);
+    return addr;
+  }
+  if ((flags & MREMAP.MAYMOVE) === 0) fail('ENOMEM', 'cannot grow in place and MREMAP_MAYMOVE not given');
+  return moveMapping(k, mm, old, oldPages, findFreeArea(k, mm, newPages), flags, newPages) * k.pageSize;
+}
+
+/**
+ * move_vma (mm/mremap.c): a copy of the VMA at `dest`, the page-table
+ * entries moved (not copied: no rmap change), then the old range unmapped
+ * unless MREMAP_DONTUNMAP. Returns dest.
+ */
+function moveMapping(k: Kernel, mm: Mm, old: number, npages: number, dest: number, flags: number, newPages = npages): number {
+  const [src] = mm.isolate(old, old + npages);
+  if (src.has(VM.HUGETLB)) notSupported('mremap of hugetlb');
+  const moved = new Vma(dest, dest + newPages, src.flags, src.pgoff, src.object, src.anonVma);
+  if (moved.object) moved.object.users++;
+  if (src.isAnonymous && !src.isShared) {
+    // Anonymous pgoff follows the pages (vma->vm_pgoff of the copy is unchanged).
+    moved.pgoff = src.pgoff;
+  }
+  mm.insert(moved);
+  movePageTables(k, mm, old, dest, npages);
+  if ((flags & MREMAP.DONTUNMAP) !== 0) {
+    // The old VMA stays, empty; it no longer shares the anon_vma's pages.
+  } else {
+    k.unmapVmas(mm, [src]);
+  }
+  mm.mergeAround(dest, dest + newPages);
+  return dest;
+}
+
+/**
+ * move_page_tables: where source and destination are both aligned to a
+ * level's entry span and a whole entry moves, the entry itself moves (a PTE
+ * table, or a huge leaf) as move_normal_pmd/move_normal_pud/move_huge_pmd do;
+ * otherwise leaves move one by one into tables allocated at the destination.
+ */
+function movePageTables(k: Kernel, mm: Mm, old: number, dest: number, npages: number): void {
+  const w = k.walker;
+  const st = k.st;
+  const fmt = k.fmt;
+  outer: for (let off = 0; off < npages; ) {
+    const src = old + off;
+    const dst = dest + off;
+    for (let l = fmt.nlevels - 2; l >= 0; l--) {
+      const span = fmt.pagesPerEntry[l];
+      if (l > 0 && (src % span !== 0 || dst % span !== 0 || npages - off < span)) continue;
+      w.seek(mm, src, st, l);
+      if (st.kind === Kind.NONE) {
+        // Nothing mapped under this entry: skip it.
+        const per = fmt.pagesPerEntry[st.level];
+        off += Math.min(npages - off, per - (src % per));
+        continue outer;
+      }
+      if (st.level > l) {
+        if (st.vpn === src && st.npages <= npages - off) continue; // an aligned bigger leaf is handled at its own level
+        notSupported('moving part of a huge leaf');
+      }
+      const lo = st.lo;
+      const hi = st.hi;
+      const sslot = st.slot;
+      const sindex = st.index;
+      w.seek(mm, dst, st, l, k.rmap);
+      if (st.level !== l || st.kind !== Kind.NONE) {
+        if (l === 0) notSupported('mremap onto a huge leaf');
+        continue; // the destination already has a table here: move at a lower level
+      }
+      // New entry first, then clear the old one: the folio never looks unmapped.
+      w.set(mm, k.rmap, st.slot, st.index, l, dst, lo, hi);
+      w.set(mm, k.rmap, sslot, sindex, l, src, 0, 0);
+      off += span;
+      continue outer;
+    }
+    throw new Error('movePageTables made no progress');
+  }
+}
+
+// -------------------------------------------------------------- accesses
+
+/** Loads of every page in [addr, addr+length): returns the values read. */
+export function readRange(k: Kernel, mm: Mm, addr: number, length: number): number[] {
+  const out: number[] = [];
+  const start = Math.floor(addr / k.pageSize);
+  for (let v = start; v < start + pages(k, length); v++) out.push(access(k, mm, v, false));
+  return out;
+}
+
+/** Stores to every page of [addr, addr+length); `value(i)` gives the tag for the i-th page. */
+export function writeRange(k: Kernel, mm: Mm, addr: number, length: number, value: (i: number) => number): void {
+  const start = Math.floor(addr / k.pageSize);
+  const n = pages(k, length);
+  for (let i = 0; i < n; i++) access(k, mm, start + i, true, value(i));
+}

@@ -1,0 +1,396 @@
+// THE page-table walker. Every consumer (faults, zap, mprotect, fork's copy,
+// smaps, pagemap, PAGEMAP_SCAN, ptdump, the invariant checker) walks through
+// this file; nothing else indexes a table. It knows no architecture: levels,
+// index bits and entry kinds come from the Format (src/arch).
+//
+// Shapes (../shared/docs/ts-walk-perf.md, design-anchors.md):
+// - a walk state that keeps level, index, entry, table and the chain to the
+//   root (generic_pt pt_state, KVM tdp_iter) for point lookups;
+// - a range walk that recurses once per *table* with a tight loop over its
+//   entries, calling a visitor per leaf and per run of empty entries (KVM
+//   kvm_pgtable_walk with LEAF/TABLE_PRE/TABLE_POST);
+// - a leaf of any size (PTE, PMD, PUD, a contiguous group) is ONE step;
+// - every entry change goes through set(), which tells the address space's
+//   observer (KVM x86 handle_changed_spte): accounting cannot drift.
+import { Kind, type Format } from '../arch/format.js';
+import { type PtRoot, TableStore, type FrameSource } from '../pt/store.js';
+
+/** Visitor return codes. */
+export const WALK_CONTINUE = 0;
+/** Re-read the current entry: the visitor replaced it (e.g. split a leaf into a table). */
+export const WALK_AGAIN = 1;
+export const WALK_STOP = 2;
+
+/**
+ * A range-walk visitor. Hooks are called once per leaf and once per run of
+ * empty entries; tablePre/tablePost once per table (cheap: per 512 entries).
+ */
+export interface Visitor {
+  /**
+   * A leaf (present or not). `vpn`/`npages` is the whole leaf, which may
+   * extend past the walked range; `slot`/`index` locate its (first) entry.
+   */
+  leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): number;
+  /**
+   * Empty entries covering [vpn, vpn+npages) (clipped to the range). level 0:
+   * none PTEs inside an existing PTE table; level L > 0: no table below that
+   * level-L entry (or no entry at all).
+   */
+  hole(vpn: number, npages: number, level: number): number;
+  /** Entering a table at `level` whose first entry maps `vpn`. */
+  tablePre(slot: number, level: number, vpn: number): number;
+  /** Leaving it. */
+  tablePost(slot: number, level: number, vpn: number): void;
+}
+
+/** A visitor with no-op hooks, to extend. */
+export class BaseVisitor implements Visitor {
+  leaf(_vpn: number, _npages: number, _level: number, _lo: number, _hi: number, _slot: number, _index: number): number {
+    return WALK_CONTINUE;
+  }
+  hole(_vpn: number, _npages: number, _level: number): number {
+    return WALK_CONTINUE;
+  }
+  tablePre(_slot: number, _level: number, _vpn: number): number {
+    return WALK_CONTINUE;
+  }
+  tablePost(_slot: number, _level: number, _vpn: number): void {}
+}
+
+/** Told about every entry change, with old and new values (accounting lives here). */
+export interface EntryObserver {
+  entryChanged(root: PtRoot, vpn: number, level: number, oldLo: number, oldHi: number, newLo: number, newHi: number): void;
+  /** A table was allocated (+1) or freed (-1) at `level` for this address space. */
+  tableChanged(root: PtRoot, level: number, delta: number): void;
+}
+
+/** Where a seek stopped: the entry, its table and the chain up to the root. */
+export class WalkState {
+  /** Level of the entry found (0 = leaf level). */
+  level = 0;
+  /** Kind of the entry (Kind.NONE/TABLE/LEAF/SWAP). TABLE only if the seek was told to stop above. */
+  kind = 0;
+  slot = 0;
+  index = 0;
+  lo = 0;
+  hi = 0;
+  /** First base page mapped by the entry (or its contiguous group) and how many pages. */
+  vpn = 0;
+  npages = 0;
+  /** Table slot and index at every level down to `level`: the chain up to the root. */
+  readonly slots: Int32Array;
+  readonly indices: Int32Array;
+  constructor(nlevels: number) {
+    this.slots = new Int32Array(nlevels);
+    this.indices = new Int32Array(nlevels);
+  }
+}
+
+export class Walker {
+  readonly fmt: Format;
+  readonly store: TableStore;
+  // Format constants, copied to fields once (monomorphic, no lookups through fmt).
+  private readonly nlevels: number;
+  private readonly stride2: number;
+  private readonly entries: Int32Array;
+  private readonly ppe: Float64Array;
+  private readonly inv: Float64Array;
+  private readonly contEntries: Int32Array;
+  private readonly validLo: number;
+  private readonly validHi: number;
+  private readonly leafMaskLo: Uint32Array;
+  private readonly leafValLo: Uint32Array;
+  private readonly leafMaskHi: Uint32Array;
+  private readonly leafValHi: Uint32Array;
+  private readonly contLo: number;
+  private readonly contHi: number;
+  /** Pages the top-level table spans: the end of the walkable space. */
+  readonly topPages: number;
+
+  constructor(fmt: Format, frames: FrameSource) {
+    this.fmt = fmt;
+    this.store = new TableStore(fmt.maxEntries, frames);
+    this.nlevels = fmt.nlevels;
+    this.stride2 = fmt.maxEntries * 2;
+    this.entries = fmt.entries;
+    this.ppe = fmt.pagesPerEntry;
+    this.inv = fmt.invPagesPerEntry;
+    this.contEntries = fmt.contEntries;
+    const c = fmt.codec;
+    this.validLo = c.validLo;
+    this.validHi = c.validHi;
+    this.leafMaskLo = c.leafMaskLo;
+    this.leafValLo = c.leafValLo;
+    this.leafMaskHi = c.leafMaskHi;
+    this.leafValHi = c.leafValHi;
+    const cont = c.spec.attrs.CONT?.set;
+    this.contLo = cont?.lo ?? 0;
+    this.contHi = cont?.hi ?? 0;
+    this.topPages = fmt.pagesPerEntry[fmt.nlevels - 1] * fmt.entries[fmt.nlevels - 1];
+  }
+
+  // ---------------------------------------------------------------- entries
+
+  /** Low word of entry `index` of the table in `slot`. */
+  lo(slot: number, index: number): number {
+    return this.store.words[slot * this.stride2 + 2 * index];
+  }
+
+  hi(slot: number, index: number): number {
+    return this.store.words[slot * this.stride2 + 2 * index + 1];
+  }
+
+  /** Whether a valid entry at `level` points to a table (inlined in the loops below). */
+  isTable(lo: number, hi: number, level: number): boolean {
+    return level > 0 && ((lo & this.validLo) !== 0 || (hi & this.validHi) !== 0) &&
+      ((lo & this.leafMaskLo[level]) !== this.leafValLo[level] || (hi & this.leafMaskHi[level]) !== this.leafValHi[level]);
+  }
+
+  /** Slot of the table a table entry points to. */
+  child(lo: number, hi: number): number {
+    const s = this.store.slotOfPfn(this.fmt.codec.pfn(lo, hi));
+    if (s < 0) throw new Error(`corrupt page table: entry points to pfn ${this.fmt.codec.pfn(lo, hi)}, which is not a table`);
+    return s;
+  }
+
+  /**
+   * THE door for every entry change: writes the entry, keeps the table's use
+   * count and tells the observer (which does refcounts, mapcounts, rss).
+   */
+  set(root: PtRoot, obs: EntryObserver, slot: number, index: number, level: number, vpn: number, lo: number, hi: number): void {
+    const w = this.store.words;
+    const off = slot * this.stride2 + 2 * index;
+    const oldLo = w[off];
+    const oldHi = w[off + 1];
+    const wasUsed = oldLo !== 0 || oldHi !== 0;
+    const isUsed = lo !== 0 || hi !== 0;
+    w[off] = lo;
+    w[off + 1] = hi;
+    if (wasUsed !== isUsed) this.store.slotUsed[slot] += isUsed ? 1 : -1;
+    obs.entryChanged(root, vpn, level, oldLo, oldHi, lo >>> 0, hi >>> 0);
+  }
+
+  // ---------------------------------------------------------------- tables
+
+  /** Create an address space: its top-level table. */
+  newRoot(root: { rootSlot: number; tables: Int32Array }): void {
+    root.rootSlot = this.store.alloc(this.nlevels - 1);
+    root.tables[this.nlevels - 1] = 1;
+  }
+
+  /** Allocate a table for `level` and point entry (slot, index) of level+1 at it. */
+  installTable(root: PtRoot, obs: EntryObserver, slot: number, index: number, childLevel: number, vpn: number): number {
+    const child = this.store.alloc(childLevel);
+    root.tables[childLevel]++;
+    obs.tableChanged(root, childLevel, 1);
+    const t = this.fmt.codec.table(this.store.slotPfn[child]);
+    this.set(root, obs, slot, index, childLevel + 1, vpn, t.lo, t.hi);
+    return child;
+  }
+
+  /** Clear a table entry and free the (empty) table it points to. */
+  freeTable(root: PtRoot, obs: EntryObserver, slot: number, index: number, childLevel: number, vpn: number): void {
+    const child = this.child(this.lo(slot, index), this.hi(slot, index));
+    this.set(root, obs, slot, index, childLevel + 1, vpn, 0, 0);
+    this.store.free(child);
+    root.tables[childLevel]--;
+    obs.tableChanged(root, childLevel, -1);
+  }
+
+  /** Tear down an address space whose tables below the root are all freed. */
+  freeRoot(root: PtRoot): void {
+    this.store.free(root.rootSlot);
+    root.tables[this.nlevels - 1] = 0;
+    root.rootSlot = -1;
+  }
+
+  // ------------------------------------------------------------- point seek
+
+  /**
+   * Descend from the root towards `vpn` and stop at the first entry that is
+   * not a table, or at `stopLevel`. Fills `st` (entry, level, chain). With
+   * `alloc`, missing tables down to `stopLevel` are allocated (as faults do:
+   * pud_alloc/pmd_alloc/pte_alloc); a leaf met above `stopLevel` still stops.
+   */
+  seek(root: PtRoot, vpn: number, st: WalkState, stopLevel = 0, alloc: EntryObserver | null = null): number {
+    const w0 = this.store;
+    let slot = root.rootSlot;
+    let level = this.nlevels - 1;
+    for (;;) {
+      const ppe = this.ppe[level];
+      let index = Math.floor(vpn * this.inv[level]) % this.entries[level];
+      let off = slot * this.stride2 + 2 * index;
+      let lo = w0.words[off];
+      let hi = w0.words[off + 1];
+      st.slots[level] = slot;
+      st.indices[level] = index;
+      if (level > stopLevel) {
+        if (lo === 0 && hi === 0 && alloc !== null) {
+          const entryVpn = vpn - (vpn % ppe);
+          this.installTable(root, alloc, slot, index, level - 1, entryVpn);
+          off = slot * this.stride2 + 2 * index;
+          lo = w0.words[off];
+          hi = w0.words[off + 1];
+        }
+        if (this.isTable(lo, hi, level)) {
+          slot = this.child(lo, hi);
+          level--;
+          continue;
+        }
+      }
+      let n = ppe;
+      const cont = this.contEntries[level];
+      if (cont !== 0 && ((lo & this.contLo) !== 0 || (hi & this.contHi) !== 0) && (this.contLo | this.contHi) !== 0) {
+        // A contiguous group is one leaf: report it from its first entry.
+        index -= index % cont;
+        off = slot * this.stride2 + 2 * index;
+        lo = w0.words[off];
+        hi = w0.words[off + 1];
+        n = ppe * cont;
+      }
+      st.level = level;
+      st.slot = slot;
+      st.index = index;
+      st.lo = lo;
+      st.hi = hi;
+      st.vpn = vpn - (vpn % n);
+      st.npages = n;
+      st.kind = this.fmt.codec.kind(lo, hi, level);
+      return st.kind;
+    }
+  }
+
+  // -------------------------------------------------------------- range walk
+
+  /** Walk [start, end) (vpns), calling `v` per leaf, per run of empty entries and per table. */
+  walk(root: PtRoot, start: number, end: number, v: Visitor): number {
+    if (end > this.topPages) end = this.topPages;
+    if (start >= end) return WALK_CONTINUE;
+    return this.walkTable(root.rootSlot, this.nlevels - 1, 0, start, end, v);
+  }
+
+  private walkTable(slot: number, level: number, tableVpn: number, start: number, end: number, v: Visitor): number {
+    if (v.tablePre(slot, level, tableVpn) === WALK_STOP) return WALK_STOP;
+    const ppe = this.ppe[level];
+    const inv = this.inv[level];
+    let i = Math.floor((start - tableVpn) * inv);
+    const iEnd = Math.min(this.entries[level], Math.ceil((end - tableVpn) * inv));
+    const cont = this.contEntries[level];
+    if (cont !== 0) i -= i % cont; // a group that starts before `start` is still one leaf
+    let words = this.store.words;
+    const base = slot * this.stride2;
+    let holeStart = -1;
+    let r = WALK_CONTINUE;
+    for (; i < iEnd; i++) {
+      const lo = words[base + 2 * i];
+      const hi = words[base + 2 * i + 1];
+      const vpn = tableVpn + i * ppe;
+      if (lo === 0 && hi === 0) {
+        if (holeStart < 0) holeStart = vpn < start ? start : vpn;
+        continue;
+      }
+      if (holeStart >= 0) {
+        r = v.hole(holeStart, vpn - holeStart, level);
+        holeStart = -1;
+        if (r === WALK_STOP) break;
+      }
+      if (level > 0 && ((lo & this.validLo) !== 0 || (hi & this.validHi) !== 0) &&
+        ((lo & this.leafMaskLo[level]) !== this.leafValLo[level] || (hi & this.leafMaskHi[level]) !== this.leafValHi[level])) {
+        const cs = vpn < start ? start : vpn;
+        const ce = vpn + ppe > end ? end : vpn + ppe;
+        r = this.walkTable(this.child(lo, hi), level - 1, vpn, cs, ce, v);
+        words = this.store.words;
+        if (r === WALK_STOP) break;
+        continue;
+      }
+      let n = ppe;
+      let step = 0;
+      if (cont !== 0 && ((lo & this.contLo) !== 0 || (hi & this.contHi) !== 0)) {
+        n = ppe * cont;
+        step = cont - 1;
+      }
+      r = v.leaf(vpn, n, level, lo, hi, slot, i);
+      words = this.store.words;
+      if (r === WALK_AGAIN) {
+        i--;
+        continue;
+      }
+      if (r === WALK_STOP) break;
+      i += step;
+    }
+    if (r !== WALK_STOP && holeStart >= 0) {
+      const holeEnd = tableVpn + iEnd * ppe;
+      r = v.hole(holeStart, (holeEnd > end ? end : holeEnd) - holeStart, level);
+    }
+    v.tablePost(slot, level, tableVpn);
+    return r;
+  }
+
+  // ----------------------------------------------------- structural helpers
+
+  /**
+   * Free page tables for an unmapped range, as free_pgtables()/free_pgd_range()
+   * (mm/memory.c) do: only tables whose whole span lies inside [floor,
+   * ceiling), the gap between the neighbouring mappings, are freed. A table
+   * is NOT freed merely because it became empty.
+   */
+  freeRange(root: PtRoot, obs: EntryObserver, start: number, end: number, floor: number, ceiling: number): void {
+    const pmdSpan = this.ppe[1];
+    let addr = start - (start % pmdSpan);
+    if (addr < floor) addr += pmdSpan;
+    let ceil = ceiling;
+    if (ceil < this.topPages) {
+      ceil -= ceil % pmdSpan;
+      if (ceil === 0) return;
+    }
+    if (end - 1 > ceil - 1) end -= pmdSpan;
+    if (addr > end - 1) return;
+    this.freeLevel(root, obs, root.rootSlot, this.nlevels - 1, 0, addr, end, floor, ceiling);
+  }
+
+  private freeLevel(root: PtRoot, obs: EntryObserver, slot: number, level: number, tableVpn: number, start: number, end: number, floor: number, ceiling: number): void {
+    const ppe = this.ppe[level];
+    const iFirst = Math.floor((start - tableVpn) * this.inv[level]);
+    const iEnd = Math.min(this.entries[level], Math.ceil((end - tableVpn) * this.inv[level]));
+    for (let i = iFirst; i < iEnd; i++) {
+      const lo = this.lo(slot, i);
+      const hi = this.hi(slot, i);
+      if (!this.isTable(lo, hi, level)) continue;
+      const vpn = tableVpn + i * ppe;
+      const cs = Math.max(start, vpn);
+      const ce = Math.min(end, vpn + ppe);
+      if (level - 1 > 0) {
+        this.freeLevel(root, obs, this.child(lo, hi), level - 1, vpn, cs, ce, floor, ceiling);
+        // free_pmd_range/free_pud_range: the lower table goes only if its
+        // whole span is clear of the neighbours.
+        const aligned = cs - (cs % ppe);
+        if (aligned < floor) continue;
+        let c = ceiling;
+        if (c < this.topPages) {
+          c -= c % ppe;
+          if (c === 0) continue;
+        }
+        if (ce - 1 > c - 1) continue;
+      }
+      this.freeTable(root, obs, slot, i, level - 1, vpn);
+    }
+  }
+
+  /**
+   * PT_RECLAIM (mm/pt_reclaim.c): after a zap with reclaim_pt (MADV_DONTNEED),
+   * free each PTE table whose whole span lies in [start, end) and is empty.
+   */
+  reclaimEmptyLeafTables(root: PtRoot, obs: EntryObserver, start: number, end: number): void {
+    const span = this.ppe[1];
+    const st = new WalkState(this.nlevels);
+    for (let vpn = Math.ceil(start / span) * span; vpn + span <= end; vpn += span) {
+      this.seek(root, vpn, st, 1);
+      if (st.level !== 1) continue;
+      if (!this.isTable(st.lo, st.hi, 1)) continue;
+      const child = this.child(st.lo, st.hi);
+      if (this.store.slotUsed[child] === 0) this.freeTable(root, obs, st.slot, st.index, 0, vpn);
+    }
+  }
+}
+
+export { Kind };
