@@ -143,21 +143,23 @@ export interface Decoded {
 export class EntryCodec {
   readonly spec: CodecSpec;
   // Per-level constants flattened into typed arrays for the hot path.
-  readonly presentLo: Uint32Array;
-  readonly presentHi: Uint32Array;
-  readonly leafMaskLo: Uint32Array;
-  readonly leafMaskHi: Uint32Array;
-  readonly leafValLo: Uint32Array;
-  readonly leafValHi: Uint32Array;
+  // Int32Array on purpose: `lo & mask` is a signed int32 in JS, so masks must
+  // be signed too for === to hold when bit 31 is involved.
+  readonly presentLo: Int32Array;
+  readonly presentHi: Int32Array;
+  readonly leafMaskLo: Int32Array;
+  readonly leafMaskHi: Int32Array;
+  readonly leafValLo: Int32Array;
+  readonly leafValHi: Int32Array;
   readonly validLo: number;
   readonly validHi: number;
   readonly pfnHiMask: number;
   readonly pfnHiMul: number;
   readonly pfnLoShift: number;
-  private readonly attrSetLo = new Uint32Array(16);
-  private readonly attrSetHi = new Uint32Array(16);
-  private readonly attrClearLo = new Uint32Array(16);
-  private readonly attrClearHi = new Uint32Array(16);
+  private readonly attrSetLo = new Int32Array(16);
+  private readonly attrSetHi = new Int32Array(16);
+  private readonly attrClearLo = new Int32Array(16);
+  private readonly attrClearHi = new Int32Array(16);
   private readonly attrKnown: number;
   private readonly attrValidOnly: number;
   private readonly attrInvalidOnly: number;
@@ -167,12 +169,12 @@ export class EntryCodec {
   constructor(spec: CodecSpec, nlevels: number) {
     this.spec = spec;
     const n = nlevels;
-    this.presentLo = new Uint32Array(n);
-    this.presentHi = new Uint32Array(n);
-    this.leafMaskLo = new Uint32Array(n);
-    this.leafMaskHi = new Uint32Array(n);
-    this.leafValLo = new Uint32Array(n);
-    this.leafValHi = new Uint32Array(n);
+    this.presentLo = new Int32Array(n);
+    this.presentHi = new Int32Array(n);
+    this.leafMaskLo = new Int32Array(n);
+    this.leafMaskHi = new Int32Array(n);
+    this.leafValLo = new Int32Array(n);
+    this.leafValHi = new Int32Array(n);
     for (let l = 0; l < n; l++) {
       this.presentLo[l] = spec.presentMask[l].lo;
       this.presentHi[l] = spec.presentMask[l].hi;
@@ -182,8 +184,8 @@ export class EntryCodec {
       this.leafValHi[l] = spec.leafTest[l].value.hi;
     }
     const valid = spec.attrs.VALID?.set ?? NO_BITS;
-    this.validLo = valid.lo;
-    this.validHi = valid.hi;
+    this.validLo = valid.lo | 0;
+    this.validHi = valid.hi | 0;
     if (spec.pfnShift > 31) throw new Error('pfn must start in the low word');
     this.pfnLoShift = spec.pfnShift;
     const hiPfnBits = spec.pfnShift + spec.pfnBits - 32;
@@ -345,7 +347,7 @@ export class EntryCodec {
 }
 
 function maskSet(lo: number, hi: number, m: Mask64): boolean {
-  return (m.lo | m.hi) !== 0 && (lo & m.lo) === m.lo && (hi & m.hi) === m.hi;
+  return (m.lo | m.hi) !== 0 && (lo & m.lo) === (m.lo | 0) && (hi & m.hi) === (m.hi | 0);
 }
 
 function pfnMask(spec: CodecSpec): Mask64 {

@@ -74,6 +74,9 @@ export class PhysMem implements FrameSource {
   /** Page-cache owner id (0 = none) and the file index of the head page. */
   owner: Int32Array;
   index: Float64Array;
+  /** Allocation serial number of each folio (head): identifies a folio even after its frames are reused. */
+  serial: Float64Array;
+  private nextSerial = 1;
 
   private readonly freeLists: number[][] = [];
   private bump: number;
@@ -96,6 +99,7 @@ export class PhysMem implements FrameSource {
     this.content = new Uint32Array(initialFrames);
     this.owner = new Int32Array(initialFrames);
     this.index = new Float64Array(initialFrames);
+    this.serial = new Float64Array(initialFrames);
     // Low frames stay unused (like the kernel's reserved low memory), so no
     // real frame is pfn 0; the zero page sits right after.
     this.bump = 0x100;
@@ -160,6 +164,7 @@ export class PhysMem implements FrameSource {
     this.folioFlags[h] = flags | (order > 0 && (flags & FolioFlag.HUGETLB) === 0 ? FolioFlag.LARGE_RMAPPABLE : 0);
     this.owner[h] = 0;
     this.index[h] = 0;
+    this.serial[h] = this.nextSerial++;
     this.inUse[FrameKind.FOLIO] += n;
     return h;
   }
@@ -237,5 +242,6 @@ export class PhysMem implements FrameSource {
     this.content = g(this.content, (k) => new Uint32Array(k));
     this.owner = g(this.owner, (k) => new Int32Array(k));
     this.index = g(this.index, (k) => new Float64Array(k));
+    this.serial = g(this.serial, (k) => new Float64Array(k));
   }
 }

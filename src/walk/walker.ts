@@ -98,10 +98,10 @@ export class Walker {
   private readonly contEntries: Int32Array;
   private readonly validLo: number;
   private readonly validHi: number;
-  private readonly leafMaskLo: Uint32Array;
-  private readonly leafValLo: Uint32Array;
-  private readonly leafMaskHi: Uint32Array;
-  private readonly leafValHi: Uint32Array;
+  private readonly leafMaskLo: Int32Array;
+  private readonly leafValLo: Int32Array;
+  private readonly leafMaskHi: Int32Array;
+  private readonly leafValHi: Int32Array;
   private readonly contLo: number;
   private readonly contHi: number;
   /** Pages the top-level table spans: the end of the walkable space. */
@@ -124,8 +124,8 @@ export class Walker {
     this.leafMaskHi = c.leafMaskHi;
     this.leafValHi = c.leafValHi;
     const cont = c.spec.attrs.CONT?.set;
-    this.contLo = cont?.lo ?? 0;
-    this.contHi = cont?.hi ?? 0;
+    this.contLo = (cont?.lo ?? 0) | 0;
+    this.contHi = (cont?.hi ?? 0) | 0;
     this.topPages = fmt.pagesPerEntry[fmt.nlevels - 1] * fmt.entries[fmt.nlevels - 1];
   }
 

@@ -1,0 +1,75 @@
+// Command-line front end, kept free of process globals so tests can drive it.
+import { formatNames, getFormat } from '../arch/index.js';
+import { parseScenario, ScenarioError } from '../scenario/parse.js';
+import { runScenario, type RunResult } from '../scenario/run.js';
+
+export interface Io {
+  readFile(path: string): string;
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const usage = `usage: mmsim <command> [options]
+
+commands:
+  run FILE...        run .mms scenarios on the model and print the canonical output
+                     --json        one JSON object per file (records of every show/error/assert)
+                     --no-check    do not run the invariant checker after every statement
+  formats            list the page-table formats (arch names)
+  help               this text
+
+exit codes: 0 ok, 1 an assertion failed, 2 the scenario is malformed or cannot run
+`;
+
+export function runFiles(argv: string[], io: Io): number {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    io.out(usage);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === 'formats') {
+    for (const n of formatNames()) io.out(`${n.padEnd(14)} ${getFormat(n).description}\n`);
+    return 0;
+  }
+  if (cmd !== 'run') {
+    io.err(`mmsim: unknown command '${cmd}'\n${usage}`);
+    return 2;
+  }
+  const json = rest.includes('--json');
+  const check = !rest.includes('--no-check');
+  const bad = rest.find((a) => a.startsWith('--') && a !== '--json' && a !== '--no-check');
+  if (bad) {
+    io.err(`mmsim run: unknown option '${bad}'\n`);
+    return 2;
+  }
+  const files = rest.filter((a) => !a.startsWith('--'));
+  if (files.length === 0) {
+    io.err('mmsim run: no scenario files given\n');
+    return 2;
+  }
+  let worst = 0;
+  for (const file of files) {
+    let result: RunResult;
+    try {
+      let text: string;
+      try {
+        text = io.readFile(file);
+      } catch (e) {
+        throw new ScenarioError(file, 1, 1, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+      result = runScenario(parseScenario(text, file), { checkInvariants: check });
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      result = { exitCode: 2, output: '', records: [], error: e.message };
+    }
+    worst = Math.max(worst, result.exitCode);
+    if (json) {
+      io.out(JSON.stringify({ file, exitCode: result.exitCode, error: result.error ?? null, records: result.records }) + '\n');
+      continue;
+    }
+    if (files.length > 1) io.out(`==> ${file} <==\n`);
+    io.out(result.output);
+    if (result.exitCode === 2 && result.error) io.err(result.error + '\n');
+  }
+  return worst;
+}

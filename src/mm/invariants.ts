@@ -1,0 +1,137 @@
+// The invariant checker (../shared/docs/kernel-semantics.md §10): recomputes
+// from the page tables alone what every counter should be, and compares.
+// - mapcounts: one per PTE mapping of a page, one "entire" per PMD/PUD leaf;
+// - refcount = mappings + page-cache references (+ 1024 per pin of a small folio...);
+// - rss counters and hugetlb usage per mm;
+// - page tables per level per mm (nr_ptes/nr_pmds/nr_puds), and the use
+//   count of each table;
+// - every leaf lies inside a VMA; special entries only map the zero page or
+//   pfnmap memory; writable private anonymous leaves map PageAnonExclusive pages;
+// - no folio is allocated without a reference.
+import { Attr, Kind } from '../arch/index.js';
+import { FolioFlag, FrameKind, PageFlag } from '../mem/phys.js';
+import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { mmCounter } from './rmap.js';
+import { VM } from './vma.js';
+
+export class InvariantError extends Error {}
+
+class CheckVisitor extends BaseVisitor {
+  readonly problems: string[] = [];
+  readonly tables: Int32Array;
+  readonly rss = new Float64Array(4);
+  hugetlb = 0;
+  constructor(
+    private readonly k: Kernel,
+    private readonly mm: Mm,
+    private readonly pageMap: Map<number, number>,
+    private readonly entireMap: Map<number, number>,
+  ) {
+    super();
+    this.tables = new Int32Array(k.fmt.nlevels);
+  }
+
+  override tablePre(slot: number, level: number): number {
+    const store = this.k.walker.store;
+    this.tables[level]++;
+    if (store.slotLevel[slot] !== level) this.problems.push(`table slot ${slot} is at level ${level} but recorded as ${store.slotLevel[slot]}`);
+    let used = 0;
+    const n = this.k.fmt.entries[level];
+    for (let i = 0; i < n; i++) if (this.k.walker.lo(slot, i) !== 0 || this.k.walker.hi(slot, i) !== 0) used++;
+    if (used !== store.slotUsed[slot]) this.problems.push(`table slot ${slot}: ${used} entries in use, counter says ${store.slotUsed[slot]}`);
+    return WALK_CONTINUE;
+  }
+
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number): number {
+    const k = this.k;
+    const c = k.fmt.codec;
+    const mem = k.mem;
+    const where = `mm ${this.mm.pid} vpn 0x${vpn.toString(16)} (${k.fmt.levelNames[level]})`;
+    if (!k.fmt.leafAllowed[level]) this.problems.push(`${where}: leaf at a level that cannot hold leaves`);
+    const vma = this.mm.vmaAt(vpn);
+    if (!vma || vpn + npages > vma.end) this.problems.push(`${where}: leaf outside any VMA`);
+    const kind = c.kind(lo, hi, level);
+    if (kind !== Kind.LEAF) return WALK_CONTINUE;
+    const per = k.fmt.pagesPerEntry[level];
+    for (let e = 0; e < npages / per; e++) {
+      // Each entry of a contiguous group maps its own (physically consecutive) page.
+      const a = c.attrs(lo, hi);
+      const pfn = c.pfn(lo, hi) + e * per;
+      if ((a & Attr.SPECIAL) !== 0) {
+        if (pfn !== mem.zeroPfn && !(vma && vma.has(VM.PFNMAP | VM.MIXEDMAP))) this.problems.push(`${where}: special entry outside a pfnmap (bad page map)`);
+        if (pfn === mem.zeroPfn && (a & Attr.WRITE) !== 0) this.problems.push(`${where}: the zero page mapped writable`);
+        continue;
+      }
+      if (!mem.isFolioPage(pfn)) {
+        if (pfn === mem.zeroPfn) this.problems.push(`${where}: zero page mapped without the special bit`);
+        else this.problems.push(`${where}: maps pfn ${pfn}, which is not a folio page`);
+        continue;
+      }
+      const h = mem.headOf(pfn);
+      if (level === 0) this.pageMap.set(pfn, (this.pageMap.get(pfn) ?? 0) + 1);
+      else {
+        if (pfn !== h || mem.nrPages(h) !== per) this.problems.push(`${where}: huge leaf does not map a whole folio`);
+        this.entireMap.set(h, (this.entireMap.get(h) ?? 0) + 1);
+      }
+      if ((mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0) this.hugetlb += per;
+      else this.rss[mmCounter(mem, h)] += per;
+      const anon = (mem.folioFlags[h] & FolioFlag.ANON) !== 0;
+      if (anon && (a & Attr.WRITE) !== 0 && vma && !vma.has(VM.SHARED) && (mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) === 0) {
+        this.problems.push(`${where}: writable anonymous page is not PageAnonExclusive`);
+      }
+    }
+    return WALK_CONTINUE;
+  }
+}
+
+/** Check everything; returns the list of problems (empty when consistent). */
+export function checkInvariants(k: Kernel): string[] {
+  const problems: string[] = [];
+  const mem = k.mem;
+  const pageMap = new Map<number, number>();
+  const entireMap = new Map<number, number>();
+  let tablesTotal = 0;
+  for (const mm of k.procs.values()) {
+    const v = new CheckVisitor(k, mm, pageMap, entireMap);
+    k.walker.walk(mm, 0, k.walker.topPages, v);
+    problems.push(...v.problems);
+    for (let l = 0; l < k.fmt.nlevels; l++) {
+      if (v.tables[l] !== mm.tables[l]) problems.push(`mm ${mm.pid}: ${v.tables[l]} ${k.fmt.levelNames[l]} tables found, counter says ${mm.tables[l]}`);
+      tablesTotal += v.tables[l];
+    }
+    for (let i = 0; i < 4; i++) if (v.rss[i] !== mm.rss[i]) problems.push(`mm ${mm.pid}: rss counter ${i} is ${mm.rss[i]}, page tables say ${v.rss[i]}`);
+    if (v.hugetlb !== mm.hugetlbPages) problems.push(`mm ${mm.pid}: hugetlb usage ${mm.hugetlbPages}, page tables say ${v.hugetlb}`);
+    for (let i = 1; i < mm.vmas.length; i++) if (mm.vmas[i - 1].end > mm.vmas[i].start) problems.push(`mm ${mm.pid}: VMAs overlap`);
+  }
+  if (tablesTotal !== k.walker.store.live) problems.push(`${k.walker.store.live} tables allocated, ${tablesTotal} reachable`);
+  if (mem.inUse[FrameKind.TABLE] !== k.walker.store.live) problems.push(`table frames in use ${mem.inUse[FrameKind.TABLE]} != tables ${k.walker.store.live}`);
+  const cacheRefs = new Map<number, number>();
+  for (const o of k.objects.values()) for (const h of o.cache.values()) cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+  let folioPages = 0;
+  for (let pfn = 0; pfn < mem.size; pfn++) {
+    if (mem.kind[pfn] !== FrameKind.FOLIO) continue;
+    const h = mem.headOf(pfn);
+    const expectPage = pageMap.get(pfn) ?? 0;
+    if (mem.pageMapcount[pfn] !== expectPage) problems.push(`page ${pfn}: mapcount ${mem.pageMapcount[pfn]}, page tables say ${expectPage}`);
+    if (h !== pfn) continue;
+    const n = mem.nrPages(h);
+    folioPages += n;
+    const entire = entireMap.get(h) ?? 0;
+    if (mem.entireMapcount[h] !== entire) problems.push(`folio ${h}: entire mapcount ${mem.entireMapcount[h]}, page tables say ${entire}`);
+    let total = entire;
+    for (let p = h; p < h + n; p++) total += pageMap.get(p) ?? 0;
+    if (mem.totalMapcount[h] !== total) problems.push(`folio ${h}: mapcount ${mem.totalMapcount[h]}, page tables say ${total}`);
+    const expectRef = total + (cacheRefs.get(h) ?? 0);
+    if (mem.refcount[h] !== expectRef) problems.push(`folio ${h}: refcount ${mem.refcount[h]}, expected ${expectRef} (mappings + cache)`);
+    if (mem.refcount[h] <= 0) problems.push(`folio ${h}: allocated with no reference (leak)`);
+  }
+  if (folioPages !== mem.inUse[FrameKind.FOLIO]) problems.push(`folio frames in use ${mem.inUse[FrameKind.FOLIO]} != ${folioPages}`);
+  return problems;
+}
+
+export function assertInvariants(k: Kernel, context = ''): void {
+  const p = checkInvariants(k);
+  if (p.length > 0) throw new InvariantError(`invariants broken${context ? ' after ' + context : ''}:\n  ${p.slice(0, 20).join('\n  ')}`);
+}
