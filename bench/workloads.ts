@@ -7,7 +7,7 @@ import { SpecialisedLookups, SpecialisedWalk } from './specialised.js';
 import { Sum } from './sum.js';
 import { buildFull, buildMixed, expectedLookups, makeLookups, type Tree } from './tree.js';
 
-export type VariantName = 'generic' | 'specialised' | 'c';
+export type VariantName = 'generic' | 'specialised' | 'c' | (string & {});
 
 /** Something that runs one workload once and returns its checksum. */
 export interface Runner {
