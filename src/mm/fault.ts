@@ -9,6 +9,7 @@ import { fail, notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt, wantsWriteNotify } from './pte.js';
+import { anonFaultOrder, doHugePmdAnonymousPage, doHugePmdWpPage, newAnonFolio } from './thp.js';
 import { VM, type Vma } from './vma.js';
 
 const ANON_FLAGS = FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU;
@@ -56,10 +57,20 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean): voi
   }
   if (vma.has(VM.HUGETLB)) notSupported('hugetlb faults');
   if (vma.has(VM.PFNMAP | VM.MIXEDMAP)) notSupported('pfnmap faults');
-  // __handle_mm_fault: pud_alloc, pmd_alloc, then pte_alloc in the handlers.
-  const kind = k.walker.seek(mm, vpn, k.st, 0, k.rmap);
+  // __handle_mm_fault: pud_alloc, pmd_alloc; a none PMD in a THP-enabled VMA
+  // gets a huge PMD; a present huge leaf is handled at its own level.
+  if (vma.isAnonymous && !vma.isShared && doHugePmdAnonymousPage(k, mm, vma, vpn, write)) return;
+  let kind = k.walker.seek(mm, vpn, k.st, 0, k.rmap);
   const st = k.st;
-  if (st.level > 0) notSupported(`faults on ${k.fmt.levelNames[st.level]} leaves (huge pages)`);
+  if (st.level > 0) {
+    if (kind === Kind.LEAF) {
+      if (!write || k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return; // spurious
+      if (doHugePmdWpPage(k, mm, vma, vpn)) return;
+      // Split: fall back to the PTE path for this page (VM_FAULT_FALLBACK).
+      kind = k.walker.seek(mm, vpn, k.st, 0, k.rmap);
+    }
+    if (st.level > 0) notSupported(`faults on non-present ${k.fmt.levelNames[st.level]} entries`);
+  }
   if (kind === Kind.NONE) {
     if (vma.isAnonymous) return doAnonymousPage(k, mm, vma, vpn, write);
     return doFault(k, mm, vma, vpn, write);
@@ -107,7 +118,20 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolea
     install(k, mm, vma, vpn, k.mem.zeroPfn, Attr.SPECIAL);
     return;
   }
-  install(k, mm, vma, vpn, newAnonPage(k, vma), writeAttrs(vma));
+  // alloc_anon_folio: an mTHP order where the policy allows one and it fits.
+  const order = anonFaultOrder(k, mm, vma, vpn);
+  if (order === 0) {
+    install(k, mm, vma, vpn, newAnonPage(k, vma), writeAttrs(vma));
+    return;
+  }
+  const pages = 2 ** order;
+  const start = vpn - (vpn % pages);
+  const h = newAnonFolio(k, vma, order);
+  // set_ptes: every PTE of the folio at once.
+  for (let i = 0; i < pages; i++) {
+    k.walker.seek(mm, start + i, k.st, 0, k.rmap);
+    install(k, mm, vma, start + i, h + i, writeAttrs(vma));
+  }
 }
 
 /** do_fault: file and shmem pages (do_read_fault / do_cow_fault / do_shared_fault). */
@@ -185,10 +209,15 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
     const h = mem.headOf(pfn);
     let reuse = (mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) !== 0;
     // wp_can_reuse_anon_folio: a small folio referenced only by this mapping
-    // (and perhaps the swap cache) is reused and becomes exclusive again.
+    // (and perhaps the swap cache) is reused and becomes exclusive again; a
+    // large one when every reference is a mapping in this mm.
     if (!reuse && mem.order[h] === 0) {
       const swapcache = (mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0 ? 1 : 0;
       reuse = mem.refcount[h] <= 1 + swapcache && mem.refcount[h] - swapcache === 1;
+    } else if (!reuse) {
+      reuse = mem.refcount[h] === mem.totalMapcount[h] && mappingsInMm(k, mm, vpn, h) === mem.totalMapcount[h];
+      st.lo = k.walker.lo(st.slot, st.index);
+      st.hi = k.walker.hi(st.slot, st.index);
     }
     if (reuse) {
       mem.pageFlags[pfn] |= PageFlag.ANON_EXCLUSIVE;
@@ -203,6 +232,21 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
   const keep = attrs & (Attr.SOFT_DIRTY | Attr.UFFD_WP);
   const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | writeAttrs(vma) | keep), 0);
   k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
+}
+
+/** How many PTEs of `mm` around vpn map pages of the large folio `h` (its natural-aligned window). */
+function mappingsInMm(k: Kernel, mm: Mm, vpn: number, h: number): number {
+  const n = k.mem.nrPages(h);
+  const start = vpn - (vpn % n);
+  const st = k.st;
+  let count = 0;
+  for (let v = start; v < start + n; v++) {
+    if (k.walker.seek(mm, v, st) !== Kind.LEAF || st.level !== 0) continue;
+    const pfn = k.fmt.codec.pfn(st.lo, st.hi);
+    if (k.mem.isFolioPage(pfn) && k.mem.headOf(pfn) === h) count++;
+  }
+  k.walker.seek(mm, vpn, st);
+  return count;
 }
 
 export { wantsWriteNotify };

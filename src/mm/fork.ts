@@ -103,6 +103,8 @@ class CopyVisitor extends BaseVisitor {
       }
       this.install(ev, level, childPfn, childAttrs);
     }
+    // copy_huge_pmd: the child's huge leaf gets its own deposited table.
+    if (level > 0 && this.parent.deposits.has(vpn)) k.walker.deposit(this.child, k.rmap, vpn);
     return WALK_CONTINUE;
   }
 

@@ -60,7 +60,7 @@ class CheckVisitor extends BaseVisitor {
       const a = c.attrs(lo, hi);
       const pfn = c.pfn(lo, hi) + e * per;
       if ((a & Attr.SPECIAL) !== 0) {
-        if (pfn !== mem.zeroPfn && !(vma && vma.has(VM.PFNMAP | VM.MIXEDMAP))) this.problems.push(`${where}: special entry outside a pfnmap (bad page map)`);
+        if (pfn !== mem.zeroPfn && pfn !== k.hugeZeroPfn && !(vma && vma.has(VM.PFNMAP | VM.MIXEDMAP))) this.problems.push(`${where}: special entry outside a pfnmap (bad page map)`);
         if (pfn === mem.zeroPfn && (a & Attr.WRITE) !== 0) this.problems.push(`${where}: the zero page mapped writable`);
         continue;
       }
@@ -98,9 +98,11 @@ export function checkInvariants(k: Kernel): string[] {
     k.walker.walk(mm, 0, k.walker.topPages, v);
     problems.push(...v.problems);
     for (let l = 0; l < k.fmt.nlevels; l++) {
-      if (v.tables[l] !== mm.tables[l]) problems.push(`mm ${mm.pid}: ${v.tables[l]} ${k.fmt.levelNames[l]} tables found, counter says ${mm.tables[l]}`);
+      const found = v.tables[l] + (l === 0 ? mm.deposits.size : 0);
+      if (found !== mm.tables[l]) problems.push(`mm ${mm.pid}: ${found} ${k.fmt.levelNames[l]} tables found (with deposits), counter says ${mm.tables[l]}`);
       tablesTotal += v.tables[l];
     }
+    tablesTotal += mm.deposits.size;
     for (let i = 0; i < 4; i++) if (v.rss[i] !== mm.rss[i]) problems.push(`mm ${mm.pid}: rss counter ${i} is ${mm.rss[i]}, page tables say ${v.rss[i]}`);
     if (v.hugetlb !== mm.hugetlbPages) problems.push(`mm ${mm.pid}: hugetlb usage ${mm.hugetlbPages}, page tables say ${v.hugetlb}`);
     for (let i = 1; i < mm.vmas.length; i++) if (mm.vmas[i - 1].end > mm.vmas[i].start) problems.push(`mm ${mm.pid}: VMAs overlap`);
@@ -123,7 +125,7 @@ export function checkInvariants(k: Kernel): string[] {
     let total = entire;
     for (let p = h; p < h + n; p++) total += pageMap.get(p) ?? 0;
     if (mem.totalMapcount[h] !== total) problems.push(`folio ${h}: mapcount ${mem.totalMapcount[h]}, page tables say ${total}`);
-    const expectRef = total + (cacheRefs.get(h) ?? 0);
+    const expectRef = total + (cacheRefs.get(h) ?? 0) + (h === k.hugeZeroPfn ? 1 : 0);
     if (mem.refcount[h] !== expectRef) problems.push(`folio ${h}: refcount ${mem.refcount[h]}, expected ${expectRef} (mappings + cache)`);
     if (mem.refcount[h] <= 0) problems.push(`folio ${h}: allocated with no reference (leak)`);
   }

@@ -9,6 +9,7 @@ import { Rmap } from './rmap.js';
 import { Mm } from './mm.js';
 import { fail } from './errno.js';
 import type { MappedObject, Vma } from './vma.js';
+import { splitHugeLeaf } from './thp.js';
 
 export interface KernelOptions {
   /** Page-table format (default x86_64). */
@@ -19,6 +20,8 @@ export interface KernelOptions {
   thpZeroPage?: boolean;
   /** /sys/kernel/mm/fault_around_bytes (default 64K). */
   faultAroundBytes?: number;
+  /** Per-size anonymous THP knobs (hugepages-<size>kB/enabled), by size in bytes; default never, PMD size inherit. */
+  mthp?: Record<number, 'always' | 'madvise' | 'never' | 'inherit'>;
 }
 
 export class Kernel {
@@ -33,6 +36,8 @@ export class Kernel {
   private nextPid = 1;
   private nextObjectId = 1;
   private nextAnonVma = 1;
+  /** Head pfn of the huge zero folio once allocated (-1 before). */
+  hugeZeroPfn = -1;
   /** Scratch walk state for point lookups (never held across calls that may re-enter). */
   readonly st: WalkState;
 
@@ -42,6 +47,7 @@ export class Kernel {
       thp: opts.thp ?? 'madvise',
       thpZeroPage: opts.thpZeroPage ?? true,
       faultAroundBytes: opts.faultAroundBytes ?? 65536,
+      mthp: opts.mthp ?? {},
     };
     this.fmt = getFormat(this.opts.arch);
     this.mem = new PhysMem();
@@ -117,6 +123,26 @@ export class Kernel {
   }
 
   // ------------------------------------------------------- entry helpers
+
+  /**
+   * Split VMAs at `start` and `end` (split_vma). A huge leaf straddling a new
+   * boundary is split first (vma_adjust_trans_huge), a contiguous group
+   * unfolded, so no leaf ever crosses a VMA boundary.
+   */
+  isolate(mm: Mm, start: number, end: number): Vma[] {
+    for (const edge of [start, end]) {
+      const v = mm.vmaAt(edge);
+      if (!v || v.start === edge) continue;
+      for (;;) {
+        const kind = this.walker.seek(mm, edge, this.st);
+        const st = this.st;
+        if (kind === Kind.NONE || st.vpn === edge || st.npages === 1) break;
+        if (st.npages > this.fmt.pagesPerEntry[st.level]) unfoldContig(this, mm, st.slot, st.index, st.level, st.vpn);
+        else splitHugeLeaf(this, mm, st.slot, st.index, st.level, st.vpn);
+      }
+    }
+    return mm.isolate(start, end);
+  }
 
   /** Find the leaf at vpn; returns the kind, details in this.st. */
   lookup(mm: Mm, vpn: number): number {
@@ -195,12 +221,11 @@ class ZapVisitor extends BaseVisitor {
     const k = this.k;
     const w = k.walker;
     if (vpn < this.start || vpn + npages > this.end) {
-      // A leaf larger than the range: the huge-pages issue splits it (split_huge_pmd).
-      if (npages > k.fmt.pagesPerEntry[level]) {
-        unfoldContig(k, this.mm, slot, index, level, vpn);
-        return WALK_AGAIN;
-      }
-      throw new Error(`zap of part of a ${k.fmt.leafSize(level)}-byte leaf is not supported yet`);
+      // Only part of the leaf goes: unfold a contiguous group, or split a huge
+      // leaf's mapping (split_huge_pmd; the folio stays whole), then zap again.
+      if (npages > k.fmt.pagesPerEntry[level]) unfoldContig(k, this.mm, slot, index, level, vpn);
+      else splitHugeLeaf(k, this.mm, slot, index, level, vpn);
+      return WALK_AGAIN;
     }
     const kind = k.fmt.codec.kind(lo, hi, level);
     if (kind === Kind.LEAF && !k.fmt.codec.has(lo, hi, Attr.SPECIAL)) {
@@ -210,6 +235,7 @@ class ZapVisitor extends BaseVisitor {
     }
     const per = k.fmt.pagesPerEntry[level];
     for (let i = 0; i < npages / per; i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, 0, 0);
+    if (level > 0) w.freeDeposit(this.mm, k.rmap, vpn);
     return WALK_CONTINUE;
   }
 }

@@ -4,7 +4,9 @@
 // values up to 2^65); internally everything is in pages.
 import { Attr, Kind } from '../arch/index.js';
 import { PageFlag } from '../mem/phys.js';
-import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
+import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
+import { unfoldContig } from './kernel.js';
+import { madviseCollapse, pmdPages, splitHugeLeaf } from './thp.js';
 import { fail, notSupported } from './errno.js';
 import { access, handleFault } from './fault.js';
 import type { Kernel } from './kernel.js';
@@ -84,7 +86,10 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
       fail('EEXIST', 'MAP_FIXED_NOREPLACE range is already mapped');
     }
   } else {
-    start = findFreeArea(k, mm, npages);
+    // thp_get_unmapped_area: a private anonymous mapping whose length is a
+    // multiple of the PMD size is placed PMD-aligned (kernel-oracle.md §1).
+    const pmd = pmdPages(k);
+    start = findFreeArea(k, mm, npages, anon && priv && npages % pmd === 0 ? pmd : 1);
   }
 
   let vmFlags = VM.MAYREAD | VM.MAYWRITE | VM.MAYEXEC;
@@ -123,13 +128,14 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
 }
 
 /** A top-down free area below MMAP_BASE (vm_unmapped_area), with a guard page gap. */
-function findFreeArea(k: Kernel, mm: Mm, npages: number): number {
+function findFreeArea(k: Kernel, mm: Mm, npages: number, align = 1): number {
   let top = Math.min(Math.floor(MMAP_BASE / k.pageSize), k.fmt.userPages);
   for (let i = mm.vmas.length - 1; i >= -1; i--) {
     const v = i >= 0 ? mm.vmas[i] : undefined;
     const floor = v ? v.end : 1;
     if (v && v.start >= top) continue;
-    if (top - floor >= npages) return top - npages;
+    const at = top - npages - ((top - npages) % align);
+    if (at >= floor) return at;
     if (v) top = Math.min(top, v.start);
   }
   fail('ENOMEM', 'no free area large enough');
@@ -148,7 +154,7 @@ export function munmap(k: Kernel, mm: Mm, addr: number, length: number): void {
 
 function doMunmap(k: Kernel, mm: Mm, start: number, end: number): void {
   if (mm.overlapping(start, end).length === 0) return;
-  k.unmapVmas(mm, mm.isolate(start, end));
+  k.unmapVmas(mm, k.isolate(mm, start, end));
 }
 
 // ---------------------------------------------------------------- mprotect
@@ -172,7 +178,7 @@ export function mprotect(k: Kernel, mm: Mm, addr: number, length: number, prot: 
     at = vma.end;
   }
   const stopAt = Math.min(at, end);
-  for (const vma of mm.isolate(start, stopAt)) mprotectFixup(k, mm, vma, prot);
+  for (const vma of k.isolate(mm, start, stopAt)) mprotectFixup(k, mm, vma, prot);
   mm.mergeAround(start, stopAt);
   if (stopAt < end) fail('ENOMEM', 'range not fully mapped');
 }
@@ -225,7 +231,12 @@ export class ProtectVisitor extends BaseVisitor {
     const k = this.k;
     const c = k.fmt.codec;
     if (c.kind(lo, hi, level) !== Kind.LEAF) return WALK_CONTINUE; // swap entries keep their bits
-    if (vpn < this.start || vpn + npages > this.end) notSupported('mprotect of part of a huge leaf');
+    if (vpn < this.start || vpn + npages > this.end) {
+      // change_huge_pmd only for a whole leaf; part of one splits it first.
+      if (npages > k.fmt.pagesPerEntry[level]) unfoldContig(k, this.mm, slot, index, level, vpn);
+      else splitHugeLeaf(k, this.mm, slot, index, level, vpn);
+      return WALK_AGAIN;
+    }
     const per = k.fmt.pagesPerEntry[level];
     for (let i = 0; i < npages / per; i++) {
       const elo = k.walker.lo(slot, index + i);
@@ -260,9 +271,6 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
   const end = start + pages(k, length);
   checkUserRange(k, start, end - start, 'EINVAL');
   switch (advice) {
-    case 'hugepage': case 'nohugepage': case 'collapse':
-      notSupported(`madvise ${advice} (THP: the huge-pages issue)`);
-    // eslint-disable-next-line no-fallthrough
     case 'free': case 'cold': case 'pageout':
       notSupported(`madvise ${advice} (reclaim: the swap issue)`);
     // eslint-disable-next-line no-fallthrough
@@ -288,14 +296,17 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
       // zap with reclaim_pt (CONFIG_PT_RECLAIM): whole empty PTE tables go.
       k.walker.reclaimEmptyLeafTables(mm, k.rmap, s, e);
     }
-  } else if (advice === 'dontfork' || advice === 'dofork' || advice === 'wipeonfork' || advice === 'keeponfork' || advice === 'dontdump' || advice === 'dodump') {
+  } else if (advice === 'collapse') {
+    for (const v of vmas) madviseCollapse(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
+  } else if (advice === 'dontfork' || advice === 'dofork' || advice === 'wipeonfork' || advice === 'keeponfork' || advice === 'dontdump' || advice === 'dodump' || advice === 'hugepage' || advice === 'nohugepage') {
     for (const v of vmas) {
       if (advice === 'dofork' && v.has(VM.IO)) fail('EINVAL', 'MADV_DOFORK on a VM_IO mapping');
       if (advice === 'wipeonfork' && (v.object !== null || v.has(VM.SHARED))) fail('EINVAL', 'MADV_WIPEONFORK needs a private anonymous mapping');
     }
-    const set = { dontfork: VM.DONTCOPY, dofork: 0, wipeonfork: VM.WIPEONFORK, keeponfork: 0, dontdump: VM.DONTDUMP, dodump: 0 }[advice];
-    const clear = { dontfork: 0, dofork: VM.DONTCOPY, wipeonfork: 0, keeponfork: VM.WIPEONFORK, dontdump: 0, dodump: VM.DONTDUMP }[advice];
-    for (const v of mm.isolate(start, end)) v.flags = (v.flags & ~clear) | set;
+    // madvise_update_vma / hugepage_madvise: flag changes split and merge VMAs.
+    const set = { dontfork: VM.DONTCOPY, dofork: 0, wipeonfork: VM.WIPEONFORK, keeponfork: 0, dontdump: VM.DONTDUMP, dodump: 0, hugepage: VM.HUGEPAGE, nohugepage: VM.NOHUGEPAGE }[advice];
+    const clear = { dontfork: 0, dofork: VM.DONTCOPY, wipeonfork: 0, keeponfork: VM.WIPEONFORK, dontdump: 0, dodump: VM.DONTDUMP, hugepage: VM.NOHUGEPAGE, nohugepage: VM.HUGEPAGE }[advice];
+    for (const v of k.isolate(mm, start, end)) v.flags = (v.flags & ~clear) | set;
     mm.mergeAround(start, end);
   }
   // normal/random/sequential/willneed change nothing a page table shows here.
@@ -398,7 +409,7 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
  * unless MREMAP_DONTUNMAP. Returns dest.
  */
 function moveMapping(k: Kernel, mm: Mm, old: number, npages: number, dest: number, flags: number, newPages = npages): number {
-  const [src] = mm.isolate(old, old + npages);
+  const [src] = k.isolate(mm, old, old + npages);
   if (src.has(VM.HUGETLB)) notSupported('mremap of hugetlb');
   const moved = new Vma(dest, dest + newPages, src.flags, src.pgoff, src.object, src.anonVma);
   if (moved.object) moved.object.users++;
@@ -441,8 +452,15 @@ function movePageTables(k: Kernel, mm: Mm, old: number, dest: number, npages: nu
         continue outer;
       }
       if (st.level > l) {
-        if (st.vpn === src && st.npages <= npages - off) continue; // an aligned bigger leaf is handled at its own level
-        notSupported('moving part of a huge leaf');
+        // A huge leaf that cannot move whole (unaligned destination or part of
+        // it): split its mapping and move the pieces (move_page_tables does
+        // split_huge_pmd when the extent is smaller than a PMD).
+        if (st.kind === Kind.LEAF) {
+          if (st.npages > fmt.pagesPerEntry[st.level]) unfoldContig(k, mm, st.slot, st.index, st.level, st.vpn);
+          else splitHugeLeaf(k, mm, st.slot, st.index, st.level, st.vpn);
+          continue outer;
+        }
+        notSupported('moving part of a non-present huge entry');
       }
       const lo = st.lo;
       const hi = st.hi;
@@ -456,6 +474,9 @@ function movePageTables(k: Kernel, mm: Mm, old: number, dest: number, npages: nu
       // New entry first, then clear the old one: the folio never looks unmapped.
       w.set(mm, k.rmap, st.slot, st.index, l, dst, lo, hi);
       w.set(mm, k.rmap, sslot, sindex, l, src, 0, 0);
+      // move_huge_pmd carries the deposited table along.
+      const dep = w.withdraw(mm, src);
+      if (dep >= 0) mm.deposits.set(dst, dep);
       off += span;
       continue outer;
     }

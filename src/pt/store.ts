@@ -119,6 +119,12 @@ export class PtRoot {
   rootSlot: number;
   /** Tables owned, per level (index 0 = PTE tables). The root is counted at its level too. */
   readonly tables: Int32Array;
+  /**
+   * PTE tables deposited beside huge leaves (pgtable_trans_huge_deposit): an
+   * anonymous or huge-zero PMD leaf keeps one preallocated table, counted in
+   * nr_ptes, that a later split uses. Keyed by the leaf's first vpn.
+   */
+  readonly deposits = new Map<number, number>();
 
   constructor(rootSlot: number, nlevels: number) {
     this.rootSlot = rootSlot;

@@ -51,6 +51,12 @@ export function pageMatches(p: PageFacts, flag: PageFlag): boolean {
   return FLAG_TESTS[flag](p);
 }
 
+/**
+ * What a page maps, for labels and runs: `kind` none | small (folio label
+ * `num`) | large (folio `num`, page `sub`) | hzero (page `sub`) | zero | pfn | swap.
+ */
+export type FrameKindName = 'none' | 'small' | 'large' | 'hzero' | 'zero' | 'pfn' | 'swap';
+
 export class PageFacts {
   constructor(
     readonly addr: number,
@@ -58,24 +64,31 @@ export class PageFacts {
     readonly scan: number,
     readonly kpf: number,
     readonly cnt: number,
-    /** Frame label: folio label, page index within it (-1 for a small folio), or a name. */
-    readonly label: number,
+    readonly frameKind: FrameKindName,
+    readonly num: number,
     readonly sub: number,
-    readonly special: string,
   ) {}
+
+  private get mapped(): boolean {
+    return this.frameKind !== 'none' && this.frameKind !== 'swap';
+  }
 
   flagsText(): string {
     const pm = names(this.pm, PM_NAMES);
     const scan = this.scan === SCAN_NOT_REPORTED ? 'n/a' : names(this.scan, SCAN_NAMES);
-    const kpf = this.label === 0 && this.special === '' ? '-' : names(this.kpf, KPF_NAMES);
-    const cnt = this.label === 0 && this.special === '' ? '-' : String(this.cnt);
+    const kpf = this.mapped ? names(this.kpf, KPF_NAMES) : '-';
+    const cnt = this.mapped ? String(this.cnt) : '-';
     return `pm:${pm} scan:${scan} kpf:${kpf} cnt:${cnt}`;
   }
 
   frameText(): string {
-    if (this.special) return this.special;
-    if (this.label === 0) return '-';
-    return this.sub < 0 ? `#${this.label}` : `#${this.label}+${this.sub}`;
+    switch (this.frameKind) {
+      case 'none': return '-';
+      case 'small': return `#${this.num}`;
+      case 'large': return `#${this.num}+${this.sub}`;
+      case 'hzero': return `hzero+${this.sub}`;
+      default: return this.frameKind;
+    }
   }
 
   describe(): string {
@@ -84,12 +97,18 @@ export class PageFacts {
 
   /** Whether `next` continues a run that ends with this page. */
   continuedBy(next: PageFacts): boolean {
-    if (this.flagsText() !== next.flagsText()) return false;
-    if (this.special !== next.special) return false;
-    if (this.special) return true; // zero page repeated, swap entries
-    if (this.label === 0) return next.label === 0;
-    if (this.sub < 0) return next.sub < 0 && next.label === this.label + 1;
-    return next.label === this.label && next.sub === this.sub + 1;
+    if (this.frameKind !== next.frameKind || this.flagsText() !== next.flagsText()) return false;
+    switch (this.frameKind) {
+      case 'small': return next.num === this.num + 1;
+      case 'large': return next.num === this.num && next.sub === this.sub + 1;
+      case 'hzero': return next.sub === this.sub + 1;
+      default: return true; // none, the zero page repeated, swap entries, raw pfns
+    }
+  }
+
+  /** A run prints its first and last frame when the frames differ. */
+  rangesFrames(): boolean {
+    return this.frameKind === 'small' || this.frameKind === 'large' || this.frameKind === 'hzero';
   }
 }
 
@@ -107,27 +126,29 @@ export function collectPages(k: Kernel, mm: Mm, start: number, len: number, labe
   const out: PageFacts[] = [];
   for (let i = 0; i < n; i++) {
     const pm = info.pm[i];
-    let label = 0;
-    let sub = -1;
-    let special = '';
+    let kind: FrameKindName = 'none';
+    let num = 0;
+    let sub = 0;
     let kpf = 0;
     let cnt = 0;
     if ((pm & PM.PRESENT) !== 0) {
       const pfn = info.frame[i];
       kpf = kpageflags(k, pfn);
       cnt = kpagecount(k, pfn);
-      if (pfn === mem.zeroPfn) special = 'zero';
+      if (pfn === mem.zeroPfn) kind = 'zero';
       else if (mem.isFolioPage(pfn)) {
         const h = mem.headOf(pfn);
-        const id = mem.serial[h];
-        label = assignLabels ? labels.of(id) : id;
-        if (mem.order[h] > 0) sub = pfn - h;
-        if ((mem.folioFlags[h] & FolioFlag.ZERO) !== 0) special = `hzero+${pfn - h}`;
-      } else special = 'pfn';
+        sub = pfn - h;
+        if ((mem.folioFlags[h] & FolioFlag.ZERO) !== 0) kind = 'hzero';
+        else {
+          kind = mem.order[h] > 0 ? 'large' : 'small';
+          num = assignLabels ? labels.of(mem.serial[h]) : mem.serial[h];
+        }
+      } else kind = 'pfn';
     } else if ((pm & PM.SWAP) !== 0) {
-      special = 'swap';
+      kind = 'swap';
     }
-    out.push(new PageFacts((vpn0 + i) * k.pageSize, pm, info.scan[i], kpf, cnt, label, sub, special));
+    out.push(new PageFacts((vpn0 + i) * k.pageSize, pm, info.scan[i], kpf, cnt, kind, num, sub));
   }
   return out;
 }
@@ -140,7 +161,7 @@ export function formatPageRuns(pages: PageFacts[], regions: RegionTable): string
     while (j < pages.length && pages[j - 1].continuedBy(pages[j])) j++;
     const first = pages[i];
     const last = pages[j - 1];
-    const frame = j - i === 1 || first.special || first.label === 0 ? first.frameText() : `${first.frameText()}..${last.frameText()}`;
+    const frame = j - i === 1 || !first.rangesFrames() ? first.frameText() : `${first.frameText()}..${last.frameText()}`;
     lines.push(`${regions.name(first.addr)} x${j - i} ${first.flagsText()} frame:${frame}`);
     i = j;
   }

@@ -61,15 +61,12 @@ function unsupported(s: Statement): string | null {
       for (const f of s.flags) if (f !== 'noreserve') return `mmap flag '${f}'`;
       return null;
     case 'madvise':
-      if (['hugepage', 'nohugepage', 'collapse'].includes(s.advice)) return `madvise ${s.advice} (THP: the huge-pages issue)`;
       if (['free', 'pageout', 'cold'].includes(s.advice)) return `madvise ${s.advice} (reclaim: the swap issue)`;
       if (['guard_install', 'guard_remove'].includes(s.advice)) return `madvise ${s.advice} (guard regions: the non-present-entries issue)`;
       if (s.advice === 'remove') return 'madvise remove';
       return null;
     case 'set': {
       const st = s.setting;
-      if (st.key === 'thp' && st.mode === 'always') return 'set thp=always (THP faults: the huge-pages issue)';
-      if (st.key === 'mthp' && st.mode !== 'never') return 'mTHP (the huge-pages issue)';
       if (st.key === 'hugetlb' && st.pages > 0) return 'hugetlb pools (the huge-pages issue)';
       if (st.key === 'swap' && st.on) return 'swap (the swap issue)';
       if (st.key === 'option' && st.on) return `option.${st.name}`;
@@ -110,12 +107,14 @@ class Runner {
     const settings = scn.header.settings;
     let thp: 'madvise' | 'never' | 'always' = 'madvise';
     let zero = true;
+    const mthp: Record<number, 'always' | 'madvise' | 'never' | 'inherit'> = {};
     for (const s of settings) {
       if (s.setting.key === 'thp') thp = s.setting.mode;
       if (s.setting.key === 'thp.zero_page') zero = s.setting.on;
+      if (s.setting.key === 'mthp') mthp[s.setting.size.bytes] = s.setting.mode;
     }
     try {
-      this.k = new Kernel({ arch: scn.header.arch, thp, thpZeroPage: zero });
+      this.k = new Kernel({ arch: scn.header.arch, thp, thpZeroPage: zero, mthp });
     } catch (e) {
       const loc = scn.header.archLoc ?? { line: 1, col: 1 };
       throw new ScenarioError(scn.file, loc.line, loc.col, `architecture '${scn.header.arch}' is not supported yet (${(e as Error).message})`);

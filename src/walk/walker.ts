@@ -197,6 +197,57 @@ export class Walker {
     obs.tableChanged(root, childLevel, -1);
   }
 
+  /**
+   * Replace the leaf at (slot, index, level) by a table of level-1 leaves
+   * (split_huge_pmd / split_huge_pud): entry i maps firstPfn + i * pfnStep
+   * (pfnStep 0: every entry maps the same frame, as a split huge zero PMD
+   * maps the 4K zero page) with `attrs`. The new entries are set before the
+   * huge one goes, so the folio is never seen unmapped. `table` reuses a
+   * withdrawn deposit instead of allocating.
+   */
+  splitLeaf(root: PtRoot, obs: EntryObserver, slot: number, index: number, level: number, vpn: number, firstPfn: number, pfnStep: number, attrs: number, table = -1): number {
+    const c = this.fmt.codec;
+    const child = table >= 0 ? table : this.store.alloc(level - 1);
+    if (table < 0) {
+      root.tables[level - 1]++;
+      obs.tableChanged(root, level - 1, 1);
+    }
+    const childPages = this.ppe[level - 1];
+    const n = this.entries[level - 1];
+    for (let i = 0; i < n; i++) {
+      const e = c.leaf(firstPfn + i * pfnStep, attrs, level - 1);
+      this.set(root, obs, child, i, level - 1, vpn + i * childPages, e.lo, e.hi);
+    }
+    const t = c.table(this.store.slotPfn[child]);
+    this.set(root, obs, slot, index, level, vpn, t.lo, t.hi);
+    return child;
+  }
+
+  /** Deposit a preallocated leaf-level table for the huge leaf at `vpn` (counted as a PTE table). */
+  deposit(root: PtRoot, obs: EntryObserver, vpn: number): void {
+    if (root.deposits.has(vpn)) throw new Error(`a table is already deposited at vpn ${vpn}`);
+    root.deposits.set(vpn, this.store.alloc(0));
+    root.tables[0]++;
+    obs.tableChanged(root, 0, 1);
+  }
+
+  /** Take the deposited table back (it stays counted: it becomes a tree table), or -1. */
+  withdraw(root: PtRoot, vpn: number): number {
+    const s = root.deposits.get(vpn);
+    if (s === undefined) return -1;
+    root.deposits.delete(vpn);
+    return s;
+  }
+
+  /** Free the table deposited at `vpn`, if any (zap_deposited_table). */
+  freeDeposit(root: PtRoot, obs: EntryObserver, vpn: number): void {
+    const s = this.withdraw(root, vpn);
+    if (s < 0) return;
+    this.store.free(s);
+    root.tables[0]--;
+    obs.tableChanged(root, 0, -1);
+  }
+
   /** Tear down an address space whose tables below the root are all freed. */
   freeRoot(root: PtRoot): void {
     this.store.free(root.rootSlot);
