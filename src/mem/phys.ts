@@ -169,6 +169,11 @@ export class PhysMem implements FrameSource {
     return h;
   }
 
+  /** A folio reused without going through the allocator (a hugetlb pool page) is a new folio to observers. */
+  renew(h: number): void {
+    this.serial[h] = this.nextSerial++;
+  }
+
   /** Return a folio's frames; it must be unreferenced and unmapped. */
   freeFolio(h: number): void {
     if (this.refcount[h] !== 0 || this.totalMapcount[h] !== 0 || this.pincount[h] !== 0) {
@@ -198,11 +203,18 @@ export class PhysMem implements FrameSource {
     this.refcount[h] += n;
   }
 
+  /** Where a hugetlb folio goes when its last reference drops (its pool), set by the kernel. */
+  releaseHuge: ((h: number) => void) | null = null;
+
   /** Drop references; frees the folio when the last one goes (folio_put). */
   put(h: number, n = 1): void {
     const r = (this.refcount[h] -= n);
     if (r < 0) throw new Error(`folio ${h}: refcount underflow`);
-    if (r === 0) this.freeFolio(h);
+    if (r !== 0) return;
+    if ((this.folioFlags[h] & FolioFlag.HUGETLB) !== 0 && this.releaseHuge) {
+      if (this.totalMapcount[h] !== 0) throw new Error(`hugetlb folio ${h} freed while mapped`);
+      this.releaseHuge(h);
+    } else this.freeFolio(h);
   }
 
   /** folio_maybe_dma_pinned (include/linux/mm.h): pincount for large, refcount >= bias for small. */

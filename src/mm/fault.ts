@@ -9,6 +9,7 @@ import { fail, notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt, wantsWriteNotify } from './pte.js';
+import { hugetlbFault } from './hugetlb.js';
 import { anonFaultOrder, doHugePmdAnonymousPage, doHugePmdWpPage, newAnonFolio } from './thp.js';
 import { VM, type Vma } from './vma.js';
 
@@ -55,7 +56,7 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean): voi
   if (write ? !vma.has(VM.WRITE) : !vma.has(VM.READ | VM.WRITE | VM.EXEC)) {
     fail('SIGSEGV', `${write ? 'write' : 'read'} not permitted at ${addr(k, vpn)}`);
   }
-  if (vma.has(VM.HUGETLB)) notSupported('hugetlb faults');
+  if (vma.has(VM.HUGETLB)) return hugetlbFault(k, mm, vma, vpn, write);
   if (vma.has(VM.PFNMAP | VM.MIXEDMAP)) notSupported('pfnmap faults');
   // __handle_mm_fault: pud_alloc, pmd_alloc; a none PMD in a THP-enabled VMA
   // gets a huge PMD; a present huge leaf is handled at its own level.

@@ -70,13 +70,21 @@ class CheckVisitor extends BaseVisitor {
         continue;
       }
       const h = mem.headOf(pfn);
+      if ((mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0) {
+        // One entire mapping per huge page, at the entry of its head page.
+        if (!vma || !vma.has(VM.HUGETLB)) this.problems.push(`${where}: hugetlb page outside a hugetlb VMA`);
+        if (pfn === h) {
+          this.entireMap.set(h, (this.entireMap.get(h) ?? 0) + 1);
+          this.hugetlb += mem.nrPages(h);
+        }
+        continue;
+      }
       if (level === 0) this.pageMap.set(pfn, (this.pageMap.get(pfn) ?? 0) + 1);
       else {
         if (pfn !== h || mem.nrPages(h) !== per) this.problems.push(`${where}: huge leaf does not map a whole folio`);
         this.entireMap.set(h, (this.entireMap.get(h) ?? 0) + 1);
       }
-      if ((mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0) this.hugetlb += per;
-      else this.rss[mmCounter(mem, h)] += per;
+      this.rss[mmCounter(mem, h)] += per;
       const anon = (mem.folioFlags[h] & FolioFlag.ANON) !== 0;
       if (anon && (a & Attr.WRITE) !== 0 && vma && !vma.has(VM.SHARED) && (mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) === 0) {
         this.problems.push(`${where}: writable anonymous page is not PageAnonExclusive`);
@@ -111,6 +119,8 @@ export function checkInvariants(k: Kernel): string[] {
   if (mem.inUse[FrameKind.TABLE] !== k.walker.store.live) problems.push(`table frames in use ${mem.inUse[FrameKind.TABLE]} != tables ${k.walker.store.live}`);
   const cacheRefs = new Map<number, number>();
   for (const o of k.objects.values()) for (const h of o.cache.values()) cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+  const poolFree = new Set<number>();
+  for (const p of k.hugePools.values()) for (const h of p.free) poolFree.add(h);
   let folioPages = 0;
   for (let pfn = 0; pfn < mem.size; pfn++) {
     if (mem.kind[pfn] !== FrameKind.FOLIO) continue;
@@ -127,7 +137,29 @@ export function checkInvariants(k: Kernel): string[] {
     if (mem.totalMapcount[h] !== total) problems.push(`folio ${h}: mapcount ${mem.totalMapcount[h]}, page tables say ${total}`);
     const expectRef = total + (cacheRefs.get(h) ?? 0) + (h === k.hugeZeroPfn ? 1 : 0);
     if (mem.refcount[h] !== expectRef) problems.push(`folio ${h}: refcount ${mem.refcount[h]}, expected ${expectRef} (mappings + cache)`);
-    if (mem.refcount[h] <= 0) problems.push(`folio ${h}: allocated with no reference (leak)`);
+    if (mem.refcount[h] <= 0 && !poolFree.has(h)) problems.push(`folio ${h}: allocated with no reference (leak)`);
+    if (poolFree.has(h) && mem.refcount[h] !== 0) problems.push(`hugetlb folio ${h} is in the free pool with refcount ${mem.refcount[h]}`);
+  }
+  // hugetlb pools: every page is free or referenced; reservations are backed by free pages.
+  for (const [bytes, p] of k.hugePools) {
+    let used = 0;
+    for (let pfn = 0; pfn < mem.size; pfn++) {
+      if (mem.kind[pfn] === FrameKind.FOLIO && mem.headOf(pfn) === pfn && (mem.folioFlags[pfn] & FolioFlag.HUGETLB) !== 0 && mem.nrPages(pfn) * k.pageSize === bytes && !poolFree.has(pfn)) used++;
+    }
+    if (p.free.length + used !== p.nr) problems.push(`hugetlb ${bytes}: ${p.free.length} free + ${used} in use != nr_hugepages ${p.nr}`);
+    if (p.resv > p.free.length || p.resv < 0) problems.push(`hugetlb ${bytes}: ${p.resv} reserved but ${p.free.length} free`);
+    let resv = 0;
+    for (const mm of k.procs.values()) {
+      const seen = new Set<object>();
+      for (const v of mm.vmas) {
+        if (v.hugeResv && v.hugeResvOwner && v.object?.hugeBytes === bytes && !seen.has(v.hugeResv)) {
+          seen.add(v.hugeResv);
+          resv += v.hugeResv.reserved.size;
+        }
+      }
+    }
+    for (const o of k.objects.values()) if (o.hugeBytes === bytes) resv += o.hugeResv.size;
+    if (resv !== p.resv) problems.push(`hugetlb ${bytes}: resv_huge_pages ${p.resv}, reservations held ${resv}`);
   }
   if (folioPages !== mem.inUse[FrameKind.FOLIO]) problems.push(`folio frames in use ${mem.inUse[FrameKind.FOLIO]} != ${folioPages}`);
   return problems;

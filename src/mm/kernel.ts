@@ -10,6 +10,8 @@ import { Mm } from './mm.js';
 import { fail } from './errno.js';
 import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
+import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange } from './hugetlb.js';
+import { VM } from './vma.js';
 
 export interface KernelOptions {
   /** Page-table format (default x86_64). */
@@ -36,6 +38,8 @@ export class Kernel {
   private nextPid = 1;
   private nextObjectId = 1;
   private nextAnonVma = 1;
+  /** hugetlb hstates by huge page size in bytes. */
+  readonly hugePools = new Map<number, HugePool>();
   /** Head pfn of the huge zero folio once allocated (-1 before). */
   hugeZeroPfn = -1;
   /** Scratch walk state for point lookups (never held across calls that may re-enter). */
@@ -54,6 +58,8 @@ export class Kernel {
     this.walker = new Walker(this.fmt, this.mem);
     this.rmap = new Rmap(this.fmt, this.mem);
     this.st = new WalkState(this.fmt.nlevels);
+    // free_huge_folio: a hugetlb folio's last reference returns it to its pool.
+    this.mem.releaseHuge = (h) => releaseHugeFolio(this, h);
   }
 
   get pageSize(): number {
@@ -89,7 +95,7 @@ export class Kernel {
   }
 
   newObject(name: string, shmem: boolean): MappedObject {
-    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0 };
+    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0, hugeBytes: 0, hugeResv: new Set() };
     this.objects.set(obj.id, obj);
     this.mem.registerOwner({ id: obj.id, shmem });
     return obj;
@@ -116,7 +122,14 @@ export class Kernel {
 
   /** Drop an object's page cache once nothing maps it (unlinked file / last shmem user). */
   releaseObjectIfUnused(obj: MappedObject): void {
-    if (obj.users > 0 || !obj.shmem) return;
+    if (obj.users > 0) return;
+    if (obj.hugeBytes > 0) {
+      // An anonymous hugetlbfs file is unlinked: its pages and reservations go with the last mapping.
+      releaseHugeObject(this, obj);
+      this.objects.delete(obj.id);
+      return;
+    }
+    if (!obj.shmem) return;
     for (const h of obj.cache.values()) this.mem.put(h);
     obj.cache.clear();
     this.objects.delete(obj.id);
@@ -133,6 +146,7 @@ export class Kernel {
     for (const edge of [start, end]) {
       const v = mm.vmaAt(edge);
       if (!v || v.start === edge) continue;
+      checkSplit(v, edge, this.pageSize);
       for (;;) {
         const kind = this.walker.seek(mm, edge, this.st);
         const st = this.st;
@@ -180,11 +194,15 @@ export class Kernel {
     for (const v of vmas) this.zap(mm, v.start, v.end);
     const start = vmas[0].start;
     const end = vmas[vmas.length - 1].end;
-    for (const v of vmas) {
-      mm.remove(v);
-      if (v.object) this.releaseObjectIfUnused(v.object);
-    }
+    for (const v of vmas) this.closeVma(mm, v);
     this.freePgtables(mm, start, end);
+  }
+
+  /** Remove a VMA whose range was zapped (vma_close + remove_vma). */
+  closeVma(mm: Mm, v: Vma): void {
+    mm.remove(v);
+    if (v.has(VM.HUGETLB)) unreserveRange(this, v, v.start, v.end);
+    if (v.object) this.releaseObjectIfUnused(v.object);
   }
 
   /** Tear down an address space (exit_mmap): everything is zapped and every table freed. */
@@ -192,10 +210,7 @@ export class Kernel {
     if (!mm.alive) return;
     const vmas = [...mm.vmas];
     for (const v of vmas) this.zap(mm, v.start, v.end);
-    for (const v of vmas) {
-      mm.remove(v);
-      if (v.object) this.releaseObjectIfUnused(v.object);
-    }
+    for (const v of vmas) this.closeVma(mm, v);
     this.walker.freeRange(mm, this.rmap, 0, this.walker.topPages, 0, this.walker.topPages);
     this.walker.freeRoot(mm);
     mm.alive = false;

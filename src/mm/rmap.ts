@@ -69,6 +69,16 @@ export class Rmap implements EntryObserver {
     const mem = this.mem;
     const h = mem.headOf(pfn);
     const pages = this.fmt.pagesPerEntry[level];
+    if ((mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0) {
+      // A hugetlb page is one "entire" mapping however many entries map it
+      // (a contiguous group): counted at the entry of its head page.
+      if (pfn !== h) return;
+      mem.entireMapcount[h]++;
+      mem.totalMapcount[h]++;
+      mem.refcount[h]++;
+      mm.hugetlbPages += mem.nrPages(h);
+      return;
+    }
     if (level === 0) mem.pageMapcount[pfn]++;
     else {
       if (pfn !== h || mem.nrPages(h) !== pages) throw new Error(`a level-${level} leaf must map a whole folio of ${pages} pages (pfn ${pfn})`);
@@ -83,6 +93,14 @@ export class Rmap implements EntryObserver {
     const mem = this.mem;
     const h = mem.headOf(pfn);
     const pages = this.fmt.pagesPerEntry[level];
+    if ((mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0) {
+      if (pfn !== h) return;
+      if (--mem.entireMapcount[h] < 0) throw new Error(`hugetlb folio ${h}: mapcount underflow`);
+      mem.totalMapcount[h]--;
+      mm.hugetlbPages -= mem.nrPages(h);
+      mem.put(h);
+      return;
+    }
     if (level === 0) {
       if (--mem.pageMapcount[pfn] < 0) throw new Error(`page ${pfn}: mapcount underflow`);
     } else if (--mem.entireMapcount[h] < 0) throw new Error(`folio ${h}: entire mapcount underflow`);
@@ -92,8 +110,6 @@ export class Rmap implements EntryObserver {
   }
 
   private charge(mm: Accounted, h: number, pages: number): void {
-    // hugetlb pages are not rss (historical), they count in hugetlb_usage.
-    if ((this.mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0) mm.hugetlbPages += pages;
-    else mm.rss[mmCounter(this.mem, h)] += pages;
+    mm.rss[mmCounter(this.mem, h)] += pages;
   }
 }

@@ -6,7 +6,8 @@ import { Attr, Kind } from '../arch/index.js';
 import { PageFlag } from '../mem/phys.js';
 import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { unfoldContig } from './kernel.js';
-import { madviseCollapse, pmdPages, splitHugeLeaf } from './thp.js';
+import { madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
+import { type HugePool, hugeSize, pool, reserveForMmap } from './hugetlb.js';
 import { fail, notSupported } from './errno.js';
 import { access, handleFault } from './fault.js';
 import type { Kernel } from './kernel.js';
@@ -58,6 +59,8 @@ export interface MmapArgs {
   flags: number;
   file?: MappedObject;
   offset?: number;
+  /** With MAP_HUGETLB: the huge page size in bytes (MAP_HUGE_2MB...); default: the PMD size. */
+  hugeBytes?: number;
 }
 
 /** mmap(2): returns the byte address. */
@@ -72,14 +75,22 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   if ((a.prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) !== 0) fail('EINVAL', `bad protection ${a.prot}`);
   if (!aligned(k, offset)) fail('EINVAL', 'offset is not page aligned');
   if (!anon && !a.file) fail('EBADF', 'a file mapping needs a file');
-  if ((flags & MAP.HUGETLB) !== 0) notSupported('MAP_HUGETLB (hugetlb)');
-  const npages = pages(k, a.length);
+  let length = a.length;
+  let huge: HugePool | null = null;
+  if ((flags & MAP.HUGETLB) !== 0) {
+    if (!anon) fail('EINVAL', 'MAP_HUGETLB needs MAP_ANONYMOUS here');
+    // ksys_mmap_pgoff: an anonymous hugetlbfs file; the length rounds up to the huge page size.
+    huge = pool(k, a.hugeBytes ?? k.fmt.leafSize(pmdLevelOf(k)));
+    length = Math.ceil(length / huge.geo.bytes) * huge.geo.bytes;
+  }
+  const npages = pages(k, length);
   if (npages > k.fmt.userPages) fail('ENOMEM', 'length exceeds the address space');
   const fixed = (flags & (MAP.FIXED | MAP.FIXED_NOREPLACE)) !== 0;
   let start: number;
   if (fixed) {
     const addr = a.addr ?? 0;
     if (!aligned(k, addr)) fail('EINVAL', 'MAP_FIXED address is not page aligned');
+    if (huge && addr % huge.geo.bytes !== 0) fail('EINVAL', 'hugetlb address is not huge-page aligned');
     start = addr / k.pageSize;
     checkUserRange(k, start, npages, 'ENOMEM');
     if ((flags & MAP.FIXED_NOREPLACE) !== 0 && mm.overlapping(start, start + npages).length > 0) {
@@ -89,7 +100,7 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
     // thp_get_unmapped_area: a private anonymous mapping whose length is a
     // multiple of the PMD size is placed PMD-aligned (kernel-oracle.md §1).
     const pmd = pmdPages(k);
-    start = findFreeArea(k, mm, npages, anon && priv && npages % pmd === 0 ? pmd : 1);
+    start = findFreeArea(k, mm, npages, huge ? huge.geo.pages : anon && priv && npages % pmd === 0 ? pmd : 1);
   }
 
   let vmFlags = VM.MAYREAD | VM.MAYWRITE | VM.MAYEXEC;
@@ -98,12 +109,19 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   if (a.prot & PROT.EXEC) vmFlags |= VM.EXEC;
   if (shared) vmFlags |= VM.SHARED | VM.MAYSHARE;
   if (flags & MAP.NORESERVE) vmFlags |= VM.NORESERVE;
-  // accountable_mapping (mm/mmap.c): private writable mappings are charged.
-  if ((vmFlags & (VM.NORESERVE | VM.SHARED | VM.WRITE)) === VM.WRITE) vmFlags |= VM.ACCOUNT;
+  // accountable_mapping (mm/mmap.c): private writable mappings are charged (hugetlb files never).
+  if (!huge && (vmFlags & (VM.NORESERVE | VM.SHARED | VM.WRITE)) === VM.WRITE) vmFlags |= VM.ACCOUNT;
+  // hugetlbfs_file_mmap: VM_HUGETLB | VM_DONTEXPAND.
+  if (huge) vmFlags |= VM.HUGETLB | VM.DONTEXPAND;
 
   let object: MappedObject | null = null;
   let pgoff: number;
-  if (anon) {
+  if (huge) {
+    object = k.newObject('anon_hugepage', false);
+    object.hugeBytes = huge.geo.bytes;
+    object.sizePages = npages;
+    pgoff = 0;
+  } else if (anon) {
     if (shared) {
       // shmem_zero_setup: shared anonymous memory is a shmem object ("/dev/zero (deleted)").
       object = k.newObject('dev/zero', true);
@@ -117,9 +135,14 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
     pgoff = offset / k.pageSize;
   }
 
+  const vma = new Vma(start, start + npages, vmFlags, pgoff, object);
+  // hugetlb_reserve_pages: ENOMEM before anything changes when the pool cannot back the mapping.
+  if (huge) {
+    vma.hugeResv = reserveForMmap(k, vma);
+    vma.hugeResvOwner = vma.hugeResv !== null;
+  }
   // MAP_FIXED replaces what was there (do_vmi_munmap first).
   if (fixed) doMunmap(k, mm, start, start + npages);
-  const vma = new Vma(start, start + npages, vmFlags, pgoff, object);
   if (object) object.users++;
   mm.insert(vma);
   mm.mergeAround(start, start + npages);
@@ -287,11 +310,18 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
     return;
   }
   if (advice === 'dontneed') {
-    // madvise_dontneed_free_valid_vma: locked and pfnmap VMAs are refused.
+    // madvise_dontneed_free_valid_vma: locked and pfnmap VMAs are refused; on
+    // hugetlb the start must be huge-aligned and the end rounds down.
     for (const v of vmas) if (v.has(VM.LOCKED | VM.PFNMAP)) fail('EINVAL', 'MADV_DONTNEED on a locked or pfnmap VMA');
     for (const v of vmas) {
       const s = Math.max(start, v.start);
-      const e = Math.min(end, v.end);
+      let e = Math.min(end, v.end);
+      if (v.has(VM.HUGETLB)) {
+        const per = hugeSize(v) / k.pageSize;
+        if (v.pgoffAt(s) % per !== 0) fail('EINVAL', 'MADV_DONTNEED on hugetlb at a non-huge-aligned start');
+        e = s + Math.floor((e - s) / per) * per;
+        if (e <= s) continue;
+      }
       k.zap(mm, s, e);
       // zap with reclaim_pt (CONFIG_PT_RECLAIM): whole empty PTE tables go.
       k.walker.reclaimEmptyLeafTables(mm, k.rmap, s, e);
@@ -363,8 +393,8 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
   if (!Number.isSafeInteger(newLength) || newLength <= 0) fail('EINVAL', 'new length must be positive');
   if (!Number.isSafeInteger(oldLength) || oldLength < 0) fail('EINVAL', 'bad old length');
   const old = addr / k.pageSize;
-  const oldPages = pages(k, oldLength);
-  const newPages = pages(k, newLength);
+  let oldPages = pages(k, oldLength);
+  let newPages = pages(k, newLength);
   let dest = -1;
   if ((flags & MREMAP.FIXED) !== 0) {
     if (newAddr === undefined || !aligned(k, newAddr)) fail('EINVAL', 'new address is not page aligned');
@@ -375,6 +405,15 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
   const vma = mm.vmaAt(old);
   if (!vma) fail('EFAULT', 'old address not mapped');
   if (oldPages === 0) notSupported('mremap with old_len 0');
+  if (vma.has(VM.HUGETLB)) {
+    // mm/mremap.c: huge-aligned addresses, no expansion, lengths round up to huge pages.
+    const per = hugeSize(vma) / k.pageSize;
+    if (vma.pgoffAt(old) % per !== 0) fail('EINVAL', 'hugetlb mremap at a non-huge-aligned address');
+    if (dest >= 0 && dest % per !== 0) fail('EINVAL', 'hugetlb mremap to a non-huge-aligned address');
+    if (newPages > oldPages) fail('EINVAL', 'hugetlb mappings cannot grow');
+    oldPages = Math.ceil(oldPages / per) * per;
+    newPages = Math.ceil(newPages / per) * per;
+  }
   if (old + oldPages > vma.end) fail('EFAULT', 'old range spans more than one mapping');
   if ((flags & MREMAP.DONTUNMAP) !== 0 && vma.has(VM.DONTEXPAND | VM.PFNMAP | VM.MIXEDMAP)) fail('EINVAL', 'MREMAP_DONTUNMAP on a special mapping');
 
@@ -410,8 +449,11 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
  */
 function moveMapping(k: Kernel, mm: Mm, old: number, npages: number, dest: number, flags: number, newPages = npages): number {
   const [src] = k.isolate(mm, old, old + npages);
-  if (src.has(VM.HUGETLB)) notSupported('mremap of hugetlb');
   const moved = new Vma(dest, dest + newPages, src.flags, src.pgoff, src.object, src.anonVma);
+  // The reservations move with the mapping (the resv_map travels with the VMA).
+  moved.hugeResv = src.hugeResv;
+  moved.hugeResvOwner = src.hugeResvOwner;
+  src.hugeResvOwner = false;
   if (moved.object) moved.object.users++;
   if (src.isAnonymous && !src.isShared) {
     // Anonymous pgoff follows the pages (vma->vm_pgoff of the copy is unchanged).

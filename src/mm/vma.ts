@@ -1,3 +1,5 @@
+import type { ResvMap } from './hugetlb.js';
+
 // Virtual memory areas and their flags (include/linux/mm.h). Flags are kept in
 // our own compact bit order (all below 2^31, so plain bit operations work);
 // VM_FLAG_INFO carries the kernel's bit number and smaps mnemonic, and smaps
@@ -83,6 +85,10 @@ export interface MappedObject {
   readonly cache: Map<number, number>;
   /** Mappings that reference the object (vma count), for teardown. */
   users: number;
+  /** hugetlbfs: the huge page size in bytes (0 for other objects). */
+  hugeBytes: number;
+  /** hugetlbfs shared mappings: huge-page indices reserved in the file (the inode's resv map). */
+  readonly hugeResv: Set<number>;
 }
 
 export class Vma {
@@ -94,6 +100,10 @@ export class Vma {
   readonly object: MappedObject | null;
   /** anon_vma identity (0: none yet). Private anonymous pages hang off it. */
   anonVma: number;
+  /** Private hugetlb: the resv_map shared by the pieces of the original mapping. */
+  hugeResv: ResvMap | null = null;
+  /** HPAGE_RESV_OWNER: this mapping made the reservations (a forked child's copy did not). */
+  hugeResvOwner = false;
 
   constructor(start: number, end: number, flags: number, pgoff: number, object: MappedObject | null, anonVma = 0) {
     this.start = start;
@@ -138,6 +148,8 @@ export class Vma {
   /** Split at `vpn`: this keeps [start, vpn), the returned VMA is [vpn, end). */
   splitAt(vpn: number): Vma {
     const tail = new Vma(vpn, this.end, this.flags, this.pgoffAt(vpn), this.object, this.anonVma);
+    tail.hugeResv = this.hugeResv;
+    tail.hugeResvOwner = this.hugeResvOwner;
     this.end = vpn;
     if (tail.object) tail.object.users++;
     return tail;

@@ -11,6 +11,7 @@ import { Kernel } from '../mm/kernel.js';
 import type { Mm } from '../mm/mm.js';
 import { MAP, PROT, MREMAP, madvise, mmap, mprotect, mremap, munmap } from '../mm/syscalls.js';
 import { access } from '../mm/fault.js';
+import { setPoolSize } from '../mm/hugetlb.js';
 import { formatPtdumpLine, ptdump } from '../views/ptdump.js';
 import { SMAPS_FIELDS, mapsOffset, mappingName, perms, smaps, smapsKb, smapsRollup, status, type SmapsField } from '../views/smaps.js';
 import type { Address, AssertStatement, Comparison, ExpectableStatement, Loc, Prot, Scenario, ShowStatement, Statement } from './ast.js';
@@ -56,7 +57,6 @@ function unsupported(s: Statement): string | null {
     case 'pin': case 'unpin': return 'GUP pins (the GUP issue)';
     case 'migrate': return 'migration entries (the non-present-entries issue)';
     case 'mmap':
-      if (s.hugetlb) return 'hugetlb mappings (the huge-pages issue)';
       if (s.backing.kind === 'pfnmap') return 'pfnmap mappings (the GUP/pfnmap issue)';
       for (const f of s.flags) if (f !== 'noreserve') return `mmap flag '${f}'`;
       return null;
@@ -67,7 +67,6 @@ function unsupported(s: Statement): string | null {
       return null;
     case 'set': {
       const st = s.setting;
-      if (st.key === 'hugetlb' && st.pages > 0) return 'hugetlb pools (the huge-pages issue)';
       if (st.key === 'swap' && st.on) return 'swap (the swap issue)';
       if (st.key === 'option' && st.on) return `option.${st.name}`;
       return null;
@@ -118,6 +117,15 @@ class Runner {
     } catch (e) {
       const loc = scn.header.archLoc ?? { line: 1, col: 1 };
       throw new ScenarioError(scn.file, loc.line, loc.col, `architecture '${scn.header.arch}' is not supported yet (${(e as Error).message})`);
+    }
+    for (const s of settings) {
+      if (s.setting.key !== 'hugetlb') continue;
+      try {
+        setPoolSize(this.k, s.setting.size.bytes, s.setting.pages);
+      } catch (e) {
+        if (e instanceof KernelError) throw new ScenarioError(scn.file, s.loc.line, s.loc.col, `${scn.header.arch} has no ${formatSize(s.setting.size.bytes)} huge pages`);
+        throw e;
+      }
     }
     this.procs.set('main', this.k.spawn('main'));
   }
@@ -240,6 +248,7 @@ class Runner {
         if (s.backing.kind === 'anon') flags |= MAP.ANONYMOUS;
         if (s.populate) flags |= MAP.POPULATE;
         if (s.flags.includes('noreserve')) flags |= MAP.NORESERVE;
+        if (s.hugetlb) flags |= MAP.HUGETLB;
         let at: number;
         if (s.fixed) {
           at = this.addr(s.fixed);
@@ -250,7 +259,7 @@ class Runner {
         }
         const file = s.backing.kind === 'file' ? k.files.get(s.backing.file) : undefined;
         const off = s.backing.kind === 'file' ? s.backing.off.bytes : 0;
-        const base = mmap(k, mm, { addr: at, length: s.len.bytes, prot: PROT_BITS[s.prot], flags, file, offset: off });
+        const base = mmap(k, mm, { addr: at, length: s.len.bytes, prot: PROT_BITS[s.prot], flags, file, offset: off, hugeBytes: s.hugetlb?.bytes });
         if (s.name) this.regions.define(s.name, base, s.len.bytes);
         return;
       }

@@ -7,6 +7,7 @@ import { FolioFlag, FrameKind, PageFlag } from '../mem/phys.js';
 import type { Kernel } from '../mm/kernel.js';
 import type { Mm } from '../mm/mm.js';
 import { VM, type Vma } from '../mm/vma.js';
+import { hugeGeometry, hugeSize } from '../mm/hugetlb.js';
 import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
 
 /** pagemap flag bits, numbered from bit 55 (so they fit a small int). */
@@ -73,6 +74,7 @@ export function pageInfo(k: Kernel, mm: Mm, start: number, n: number): PageInfo 
     if (vma.has(VM.PFNMAP)) continue;
     for (let p = s; p < e; p++) info.scan[p - start] = vmaCategories(vma);
     v.vma = vma;
+    v.hugeLevel = vma.has(VM.HUGETLB) ? (hugeGeometry(k, hugeSize(vma))?.level ?? -1) : -1;
     k.walker.walk(mm, s, e, v);
   }
   return info;
@@ -84,6 +86,8 @@ function vmaCategories(vma: Vma): number {
 
 class PagemapVisitor extends BaseVisitor {
   vma!: Vma;
+  /** The level of the huge entries of a hugetlb VMA (-1 otherwise). */
+  hugeLevel = -1;
   private readonly k: Kernel;
   private readonly info: PageInfo;
   private readonly start: number;
@@ -99,8 +103,13 @@ class PagemapVisitor extends BaseVisitor {
   override hole(vpn: number, npages: number, level: number): number {
     // pte_none inside an existing PTE table: this kernel's PAGEMAP_SCAN reports
     // WRITTEN there (kernel-oracle.md §7.1); pagemap reports 0.
+    const base = vmaCategories(this.vma);
+    if (this.vma.has(VM.HUGETLB)) {
+      // pagemap_hugetlb_category: HUGE for an empty huge slot whose table exists.
+      if (level === this.hugeLevel) for (let p = vpn; p < vpn + npages; p++) this.info.scan[p - this.start] = base | SCAN.HUGE;
+      return WALK_CONTINUE;
+    }
     if (level === 0) {
-      const base = vmaCategories(this.vma);
       for (let p = vpn; p < vpn + npages; p++) this.info.scan[p - this.start] = base | SCAN.WRITTEN;
     }
     return WALK_CONTINUE;
@@ -114,8 +123,9 @@ class PagemapVisitor extends BaseVisitor {
     const from = Math.max(vpn, this.start);
     const to = Math.min(vpn + npages, this.start + this.n);
     const vcat = vmaCategories(this.vma);
-    // A PMD/PUD leaf is HUGE for PAGEMAP_SCAN; a contiguous group of PTEs is not.
-    const huge = level > 0 ? SCAN.HUGE : 0;
+    // A PMD/PUD leaf is HUGE for PAGEMAP_SCAN, and every hugetlb page; a contiguous group of PTEs is not.
+    const hugetlb = this.hugeLevel >= 0;
+    const huge = level > 0 || hugetlb ? SCAN.HUGE : 0;
     if (kind === Kind.LEAF) {
       const a = c.attrs(lo, hi);
       const pfn0 = c.pfn(lo, hi);
@@ -141,7 +151,7 @@ class PagemapVisitor extends BaseVisitor {
           }
           // Exclusive: the precise page mapcount is 1; for a PMD mapping the
           // head page's mapcount decides for every subpage (kernel-oracle.md §2).
-          const mc = level > 0 ? mem.mapcountOfPage(pfn0) : mem.mapcountOfPage(pfn);
+          const mc = level > 0 || hugetlb ? mem.mapcountOfPage(mem.headOf(pfn)) : mem.mapcountOfPage(pfn);
           if (mc === 1 && !isZero) bits |= PM.EXCLUSIVE;
         }
         const i = p - this.start;

@@ -6,6 +6,7 @@ import type { Kernel } from '../mm/kernel.js';
 import type { Mm } from '../mm/mm.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS } from '../mm/rmap.js';
 import { thpEligible } from '../mm/thp.js';
+import { hugeSize } from '../mm/hugetlb.js';
 import { VM, VM_FLAG_INFO, type Vma } from '../mm/vma.js';
 import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
 
@@ -59,8 +60,9 @@ export function vmFlagMnemonics(flags: number): string[] {
 export function smaps(k: Kernel, mm: Mm, vma: Vma): SmapsRecord {
   const f = Object.fromEntries(SMAPS_FIELDS.map((n) => [n, 0])) as Record<SmapsField, number>;
   f.Size = vma.pages * k.pageSize;
-  f.KernelPageSize = k.pageSize;
-  f.MMUPageSize = k.pageSize;
+  // vma_kernel_pagesize: the hstate size for hugetlb.
+  f.KernelPageSize = vma.has(VM.HUGETLB) ? hugeSize(vma) : k.pageSize;
+  f.MMUPageSize = f.KernelPageSize;
   // VM_PFNMAP VMAs are not walked: every counter stays 0.
   if (!vma.has(VM.PFNMAP)) {
     const v = new SmapsVisitor(k, vma, f);
@@ -98,6 +100,13 @@ class SmapsVisitor extends BaseVisitor {
     if (kind !== Kind.LEAF) return WALK_CONTINUE; // swap entries: the swap issue
     const page = k.rmap.normalPage(lo, hi, level);
     if (page < 0) return WALK_CONTINUE; // zero page, special pfns: not counted
+    if (this.vma.has(VM.HUGETLB)) {
+      // smaps_hugetlb_range: not Rss; Shared_Hugetlb if the folio may be mapped shared.
+      const h = mem.headOf(page);
+      if (mem.totalMapcount[h] > 1) this.f.Shared_Hugetlb += npages * k.pageSize;
+      else this.f.Private_Hugetlb += npages * k.pageSize;
+      return WALK_CONTINUE;
+    }
     const a = c.attrs(lo, hi);
     const per = k.fmt.pagesPerEntry[level];
     // A contiguous group reaches us as one leaf; account each entry's page.

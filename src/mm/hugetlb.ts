@@ -1,0 +1,263 @@
+// hugetlb: per-size pools with free/reserved counts (mm/hugetlb.c
+// hugetlb_reserve_pages, alloc_hugetlb_folio, free_huge_folio), faults
+// (hugetlb_fault / hugetlb_no_page / hugetlb_wp), and the alignment rules.
+// A hugetlb page is a leaf of the one walker like any other: a PMD or PUD
+// leaf, or a contiguous group of entries; there is no second walker. What
+// differs is the folio (HUGETLB, from a pool, never split) and the VMA
+// (VM_HUGETLB: huge-aligned splits, reservations).
+import { Attr, Kind } from '../arch/index.js';
+import { FolioFlag, PageFlag } from '../mem/phys.js';
+import { fail } from './errno.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { fit, vmaProt } from './pte.js';
+import { VM, type MappedObject, type Vma } from './vma.js';
+
+/** How a huge page size is mapped in this format: `entries` entries at `level` (a contiguous group when > 1). */
+export interface HugeGeometry {
+  bytes: number;
+  pages: number;
+  level: number;
+  entries: number;
+}
+
+/** One hstate: its pool of huge pages. */
+export class HugePool {
+  readonly geo: HugeGeometry;
+  /** nr_hugepages. */
+  nr = 0;
+  /** Free huge pages (head pfns). */
+  readonly free: number[] = [];
+  /** resv_huge_pages: reserved, not yet faulted in. */
+  resv = 0;
+  constructor(geo: HugeGeometry) {
+    this.geo = geo;
+  }
+}
+
+/** Reserved huge-page indices of a private mapping (its resv_map), shared by the VMA's pieces. */
+export interface ResvMap {
+  readonly reserved: Set<number>;
+}
+
+/** The huge page sizes a format offers for hugetlb: its leaf sizes above the base page. */
+export function hugeGeometry(k: Kernel, bytes: number): HugeGeometry | null {
+  for (const s of k.fmt.leafSizes()) {
+    if (s.bytes === bytes && bytes > k.pageSize) return { bytes, pages: bytes / k.pageSize, level: s.level, entries: s.cont };
+  }
+  return null;
+}
+
+export function pool(k: Kernel, bytes: number): HugePool {
+  let p = k.hugePools.get(bytes);
+  if (!p) {
+    const geo = hugeGeometry(k, bytes);
+    if (!geo) fail('EINVAL', `no ${bytes}-byte huge pages on ${k.fmt.name}`);
+    p = new HugePool(geo);
+    k.hugePools.set(bytes, p);
+  }
+  return p;
+}
+
+/** echo N > nr_hugepages: grow or shrink the pool (shrinking only frees free pages). */
+export function setPoolSize(k: Kernel, bytes: number, n: number): void {
+  const p = pool(k, bytes);
+  const order = Math.log2(p.geo.pages);
+  while (p.nr < n) {
+    const h = k.mem.allocFolio(order, FolioFlag.HUGETLB);
+    p.free.push(h);
+    p.nr++;
+  }
+  while (p.nr > n && p.free.length > p.resv) {
+    const h = p.free.pop() as number;
+    k.mem.freeFolio(h);
+    p.nr--;
+  }
+}
+
+/** free_huge_folio: a hugetlb folio whose last reference went back to its pool. */
+export function releaseHugeFolio(k: Kernel, h: number): void {
+  const bytes = k.mem.nrPages(h) * k.pageSize;
+  const p = pool(k, bytes);
+  k.mem.folioFlags[h] = FolioFlag.HUGETLB;
+  k.mem.owner[h] = 0;
+  for (let i = h; i < h + p.geo.pages; i++) k.mem.pageFlags[i] = 0;
+  p.free.push(h);
+}
+
+/** hugetlb_acct_memory: take `n` reservations or fail with ENOMEM. */
+function reserve(p: HugePool, n: number): void {
+  if (p.resv + n > p.free.length) fail('ENOMEM', 'not enough free huge pages to reserve');
+  p.resv += n;
+}
+
+/**
+ * hugetlb_reserve_pages at mmap: a private mapping reserves every huge page
+ * of its range in its own resv_map; a shared one reserves the file's pages
+ * that are not reserved or present yet. MAP_NORESERVE reserves nothing.
+ */
+export function reserveForMmap(k: Kernel, vma: Vma): ResvMap | null {
+  const obj = vma.object as MappedObject;
+  const p = pool(k, obj.hugeBytes);
+  if (vma.has(VM.NORESERVE)) return null;
+  const per = p.geo.pages;
+  const first = Math.floor(vma.pgoff / per);
+  const last = Math.ceil((vma.pgoff + vma.pages) / per);
+  if (!vma.has(VM.MAYSHARE)) {
+    reserve(p, last - first);
+    const map: ResvMap = { reserved: new Set() };
+    for (let i = first; i < last; i++) map.reserved.add(i);
+    return map;
+  }
+  const want: number[] = [];
+  for (let i = first; i < last; i++) if (!obj.hugeResv.has(i) && !obj.cache.has(i * per)) want.push(i);
+  reserve(p, want.length);
+  for (const i of want) obj.hugeResv.add(i);
+  return null;
+}
+
+/** hugetlb_vm_op_close for a private mapping's piece: its unused reservations go back. */
+export function unreserveRange(k: Kernel, vma: Vma, start: number, end: number): void {
+  if (!vma.hugeResv || !vma.hugeResvOwner) return;
+  const p = pool(k, (vma.object as MappedObject).hugeBytes);
+  const per = p.geo.pages;
+  for (let i = Math.floor(vma.pgoffAt(start) / per); i < Math.ceil(vma.pgoffAt(end) / per); i++) {
+    if (vma.hugeResv.reserved.delete(i)) p.resv--;
+  }
+}
+
+/** The last mapping of a hugetlb file went: its page cache and reservations go (remove_inode_hugepages). */
+export function releaseHugeObject(k: Kernel, obj: MappedObject): void {
+  const p = pool(k, obj.hugeBytes);
+  p.resv -= obj.hugeResv.size;
+  obj.hugeResv.clear();
+  for (const h of obj.cache.values()) k.mem.put(h);
+  obj.cache.clear();
+}
+
+/** Take a page from the pool, consuming a reservation when there is one; -1 when none (SIGBUS at fault). */
+function allocHugeFolio(k: Kernel, p: HugePool, reserved: boolean): number {
+  if (reserved) p.resv--;
+  else if (p.free.length - p.resv <= 0) return -1;
+  const h = p.free.pop() as number;
+  k.mem.renew(h);
+  return h;
+}
+
+/** The huge page size of a hugetlb VMA. */
+export function hugeSize(vma: Vma): number {
+  return (vma.object as MappedObject).hugeBytes;
+}
+
+/** Install a huge mapping: one leaf, or a contiguous group of entries, for the folio h. */
+function installHuge(k: Kernel, mm: Mm, p: HugePool, base: number, h: number, attrs: number): void {
+  const { level, entries } = p.geo;
+  const per = k.fmt.pagesPerEntry[level];
+  const a = fit(k.fmt, attrs | (entries > 1 ? Attr.CONT : 0));
+  for (let i = 0; i < entries; i++) {
+    const st = k.st;
+    k.walker.seek(mm, base + i * per, st, level, k.rmap);
+    if (st.level !== level) throw new Error('hugetlb: a leaf above the huge page level');
+    const e = k.fmt.codec.leaf(h + i * per, a, level);
+    k.walker.set(mm, k.rmap, st.slot, st.index, level, base + i * per, e.lo, e.hi);
+  }
+}
+
+/**
+ * hugetlb_fault: a none entry gets a page from the pool (hugetlb_no_page):
+ * the file's page-cache page for shared mappings, a new anonymous page for
+ * private ones (mapped writable at once on a write fault); SIGBUS when the
+ * pool has nothing for us. A write to a read-only private page is hugetlb_wp.
+ */
+export function hugetlbFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+  const obj = vma.object as MappedObject;
+  const p = pool(k, obj.hugeBytes);
+  const per = p.geo.pages;
+  const base = vpn - ((vpn - vma.start) % per) - 0;
+  const idx = Math.floor(vma.pgoffAt(base) / per);
+  const c = k.fmt.codec;
+  const st = k.st;
+  const kind = k.walker.seek(mm, base, st, p.geo.level, k.rmap);
+  if (kind === Kind.LEAF) {
+    if (!write || c.has(st.lo, st.hi, Attr.WRITE)) return;
+    return hugetlbWp(k, mm, vma, p, base);
+  }
+  if (kind !== Kind.NONE) fail('SIGBUS', 'non-present hugetlb entries are not supported yet');
+  const shared = vma.has(VM.MAYSHARE);
+  let h: number;
+  if (shared) {
+    const cached = obj.cache.get(idx * per);
+    if (cached !== undefined) h = cached;
+    else {
+      const reserved = obj.hugeResv.delete(idx);
+      h = allocHugeFolio(k, p, reserved);
+      if (h < 0) fail('SIGBUS', 'no free huge page');
+      k.mem.folioFlags[h] = FolioFlag.HUGETLB | FolioFlag.UPTODATE | FolioFlag.DIRTY;
+      k.mem.owner[h] = obj.id;
+      k.mem.index[h] = idx * per;
+      clearContent(k, h, per);
+      k.mem.get(h);
+      obj.cache.set(idx * per, h);
+    }
+    installHuge(k, mm, p, base, h, vmaProt(vma) | Attr.DIRTY | (vma.has(VM.WRITE) ? Attr.WRITE : 0));
+    return;
+  }
+  const reserved = vma.hugeResvOwner && vma.hugeResv !== null && vma.hugeResv.reserved.delete(idx);
+  h = allocHugeFolio(k, p, reserved);
+  if (h < 0) fail('SIGBUS', 'no free huge page');
+  if (vma.anonVma === 0) vma.anonVma = k.newAnonVma();
+  k.mem.folioFlags[h] = FolioFlag.HUGETLB | FolioFlag.ANON | FolioFlag.UPTODATE;
+  clearContent(k, h, per);
+  setExclusive(k, h, per, true);
+  // hugetlb_no_page maps private pages read-only and does the COW (here: a reuse) right away on a write.
+  installHuge(k, mm, p, base, h, vmaProt(vma) | (write ? Attr.DIRTY | (vma.has(VM.WRITE) ? Attr.WRITE : 0) : 0));
+}
+
+function clearContent(k: Kernel, h: number, n: number): void {
+  k.mem.content.fill(0, h, h + n);
+}
+
+function setExclusive(k: Kernel, h: number, n: number, on: boolean): void {
+  for (let i = h; i < h + n; i++) {
+    if (on) k.mem.pageFlags[i] |= PageFlag.ANON_EXCLUSIVE;
+    else k.mem.pageFlags[i] &= ~PageFlag.ANON_EXCLUSIVE;
+  }
+}
+
+/**
+ * hugetlb_wp: reuse an exclusive (or only-mapped) anonymous page, else copy
+ * the whole huge page into a new one from the pool (SIGBUS when the pool is
+ * empty; the kernel would then unmap the page from the children of the
+ * reservation owner, which the model does not do).
+ */
+function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number): void {
+  const c = k.fmt.codec;
+  const mem = k.mem;
+  const st = k.st;
+  const pfn = c.pfn(st.lo, st.hi);
+  const h = mem.headOf(pfn);
+  const per = p.geo.pages;
+  const attrs = c.attrs(st.lo, st.hi) & ~Attr.CONT;
+  const anon = (mem.folioFlags[h] & FolioFlag.ANON) !== 0;
+  if (anon && ((mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) !== 0 || mem.totalMapcount[h] === 1)) {
+    setExclusive(k, h, per, true);
+    installHuge(k, mm, p, base, h, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG);
+    return;
+  }
+  const nh = allocHugeFolio(k, p, false);
+  if (nh < 0) fail('SIGBUS', 'no free huge page for copy-on-write');
+  if (vma.anonVma === 0) vma.anonVma = k.newAnonVma();
+  mem.folioFlags[nh] = FolioFlag.HUGETLB | FolioFlag.ANON | FolioFlag.UPTODATE;
+  mem.content.copyWithin(nh, h, h + per);
+  setExclusive(k, nh, per, true);
+  installHuge(k, mm, p, base, nh, vmaProt(vma) | Attr.WRITE | Attr.DIRTY);
+}
+
+/** The hugetlb alignment rule for splits (hugetlb_vm_op_split): EINVAL at a non-huge-aligned address. */
+export function checkSplit(vma: Vma, vpn: number, pageSize: number): void {
+  if (!vma.has(VM.HUGETLB) || vpn <= vma.start || vpn >= vma.end) return;
+  const per = hugeSize(vma) / pageSize;
+  if ((vma.pgoffAt(vpn)) % per !== 0) fail('EINVAL', 'hugetlb mappings split only at huge page boundaries');
+}
+
+export { Kind };
