@@ -114,7 +114,8 @@ export class Kernel {
     h = this.mem.allocFolio(0, flags);
     this.mem.owner[h] = obj.id;
     this.mem.index[h] = index;
-    this.mem.content[h] = obj.shmem ? 0 : index;
+    // Each 4K page of a file holds its 4K page index; a bigger base page starts with its first 4K page's.
+    this.mem.content[h] = obj.shmem ? 0 : (index * this.pageSize) / 4096;
     this.mem.get(h);
     obj.cache.set(index, h);
     return h;

@@ -41,10 +41,13 @@ export class RegionTable {
     return Math.ceil((this.highest + GIB) / GIB) * GIB;
   }
 
-  /** `A+4K`: the region at or below the address, or hex when there is none. */
-  name(addr: number): string {
+  /**
+   * `A+4K`: relative to the region with the greatest base at or below the
+   * address (below it, for the exclusive end of a range), or hex when none.
+   */
+  name(addr: number, isEnd = false): string {
     let best: Region | undefined;
-    for (const r of this.regions) if (r.base <= addr) best = r;
+    for (const r of this.regions) if (isEnd ? r.base < addr : r.base <= addr) best = r;
     if (!best) return '0x' + addr.toString(16);
     return `${best.name}+${formatSize(addr - best.base)}`;
   }

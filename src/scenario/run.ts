@@ -463,7 +463,7 @@ class Runner {
     const k = this.k;
     const vma = v as Parameters<typeof perms>[0];
     const off = mapsOffset(k, vma).toString(16).padStart(8, '0');
-    return `${this.regions.name(vma.start * k.pageSize)}-${this.regions.name(vma.end * k.pageSize)} ${perms(vma)} ${off} ${mappingName(vma)}`;
+    return `${this.regions.name(vma.start * k.pageSize)}-${this.regions.name(vma.end * k.pageSize, true)} ${perms(vma)} ${off} ${mappingName(vma)}`;
   }
 
   private smapsLines(mm: Mm, vma: Parameters<typeof perms>[0]): string[] {

@@ -1,0 +1,13 @@
+# kernel-oracle §7.1: pages of a neighbouring VMA that share the same 2 MiB
+# range also read WR once any page in that range is faulted (for example the
+# PROT_NONE VMA next to the region). A PROT_NONE private mapping is not
+# accounted: VmFlags `mr mw me`. (A ends where B begins, so its end prints as
+# B+0: addresses are named after the nearest region base at or below.)
+A = mmap 64K rw private anon
+B = mmap 64K none private anon fixed=A+64K
+show pagemap B+0 64K
+write A+0 4K
+show maps
+show pagemap A+0 64K
+show pagemap B+0 64K
+show smaps B
