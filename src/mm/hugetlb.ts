@@ -40,6 +40,37 @@ export interface ResvMap {
   readonly reserved: Set<number>;
 }
 
+/**
+ * The hugetlb VMA lock (mm/hugetlb.c hugetlb_vma_lock_read/write): faults
+ * hold it shared, PMD unsharing holds it exclusive, so a fault never sees a
+ * shared PMD table disappear under it. Sequential here; modelled so that a
+ * race explorer can interleave holders, and so the checker can prove it is
+ * always released.
+ */
+export class HugetlbVmaLock {
+  readers = 0;
+  writer = false;
+  readLock(): void {
+    if (this.writer) throw new Error('hugetlb VMA lock: read while held for write');
+    this.readers++;
+  }
+  readUnlock(): void {
+    if (this.readers <= 0) throw new Error('hugetlb VMA lock: read unlock without lock');
+    this.readers--;
+  }
+  writeLock(): void {
+    if (this.writer || this.readers > 0) throw new Error('hugetlb VMA lock: write while held');
+    this.writer = true;
+  }
+  writeUnlock(): void {
+    if (!this.writer) throw new Error('hugetlb VMA lock: write unlock without lock');
+    this.writer = false;
+  }
+  get held(): boolean {
+    return this.writer || this.readers > 0;
+  }
+}
+
 /** The huge page sizes a format offers for hugetlb: its leaf sizes above the base page. */
 export function hugeGeometry(k: Kernel, bytes: number): HugeGeometry | null {
   for (const s of k.fmt.leafSizes()) {
@@ -170,6 +201,15 @@ function installHuge(k: Kernel, mm: Mm, p: HugePool, base: number, h: number, at
  * pool has nothing for us. A write to a read-only private page is hugetlb_wp.
  */
 export function hugetlbFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+  vma.hugeLock.readLock();
+  try {
+    hugetlbFaultLocked(k, mm, vma, vpn, write);
+  } finally {
+    vma.hugeLock.readUnlock();
+  }
+}
+
+function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
   const obj = vma.object as MappedObject;
   const p = pool(k, obj.hugeBytes);
   const per = p.geo.pages;
@@ -177,6 +217,7 @@ export function hugetlbFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: bo
   const idx = Math.floor(vma.pgoffAt(base) / per);
   const c = k.fmt.codec;
   const st = k.st;
+  pmdShare(k, mm, vma, p, base);
   const kind = k.walker.seek(mm, base, st, p.geo.level, k.rmap);
   if (kind === Kind.LEAF) {
     if (!write || c.has(st.lo, st.hi, Attr.WRITE)) return;
@@ -253,11 +294,73 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number): void
   installHuge(k, mm, p, base, nh, vmaProt(vma) | Attr.WRITE | Attr.DIRTY);
 }
 
+/**
+ * huge_pmd_share (mm/hugetlb.c, CONFIG_HUGETLB_PMD_PAGE_TABLE_SHARING): a
+ * shared mapping of PMD-size huge pages that covers a whole PUD-aligned range
+ * uses another process's PMD table for that range when one exists, instead
+ * of allocating its own. Not with userfaultfd wp/minor (want_pmd_share).
+ */
+function pmdShare(k: Kernel, mm: Mm, vma: Vma, p: HugePool, vpn: number): void {
+  const level = p.geo.level;
+  if (level + 1 >= k.fmt.nlevels || p.geo.entries !== 1 || !vma.has(VM.MAYSHARE) || vma.has(VM.UFFD_WP | VM.UFFD_MINOR)) return;
+  const span = k.fmt.pagesPerEntry[level + 1];
+  const base = vpn - (vpn % span);
+  if (base < vma.start || base + span > vma.end) return; // vma_shareable
+  const st = k.st;
+  k.walker.seek(mm, base, st, level + 1, k.rmap);
+  if (st.level !== level + 1 || st.kind !== Kind.NONE) return;
+  const mySlot = st.slot;
+  const myIndex = st.index;
+  const idx = vma.pgoffAt(base);
+  for (const other of k.procs.values()) {
+    if (other === mm) continue;
+    for (const sv of other.vmas) {
+      // page_table_shareable: same file, same offset alignment in the PUD, same flags, whole range inside.
+      if (sv.object !== vma.object || sv.flags !== vma.flags) continue;
+      const sbase = sv.start + (idx - sv.pgoff);
+      if (sbase % span !== 0 || sbase < sv.start || sbase + span > sv.end) continue;
+      const skind = k.walker.seek(other, sbase, st, level + 1);
+      if (st.level !== level + 1 || skind !== Kind.TABLE) continue;
+      const table = k.walker.child(st.lo, st.hi);
+      k.walker.shareTable(mm, k.rmap, mySlot, myIndex, level, base, table);
+      mm.hugetlbShared = true;
+      other.hugetlbShared = true;
+      return;
+    }
+  }
+}
+
+/** huge_pmd_unshare for the PMD table mapping `vpn`, if it is shared: this mm lets go of it. */
+export function unshareAt(k: Kernel, mm: Mm, vma: Vma, vpn: number): boolean {
+  const p = pool(k, hugeSize(vma));
+  const level = p.geo.level;
+  if (level + 1 >= k.fmt.nlevels) return false;
+  const st = k.st;
+  k.walker.seek(mm, vpn, st, level + 1);
+  if (st.level !== level + 1 || st.kind !== Kind.TABLE) return false;
+  const table = k.walker.child(st.lo, st.hi);
+  if (k.walker.store.slotShare[table] === 0) return false;
+  vma.hugeLock.writeLock();
+  try {
+    const span = k.fmt.pagesPerEntry[level + 1];
+    k.walker.unshareTable(mm, k.rmap, st.slot, st.index, level, vpn - (vpn % span));
+  } finally {
+    vma.hugeLock.writeUnlock();
+  }
+  return true;
+}
+
 /** The hugetlb alignment rule for splits (hugetlb_vm_op_split): EINVAL at a non-huge-aligned address. */
 export function checkSplit(vma: Vma, vpn: number, pageSize: number): void {
   if (!vma.has(VM.HUGETLB) || vpn <= vma.start || vpn >= vma.end) return;
   const per = hugeSize(vma) / pageSize;
   if ((vma.pgoffAt(vpn)) % per !== 0) fail('EINVAL', 'hugetlb mappings split only at huge page boundaries');
+}
+
+/** hugetlb_split: a split inside a PUD range unshares the PMD table there (hugetlb_unshare_pmds). */
+export function unshareForSplit(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
+  if (!vma.has(VM.HUGETLB) || !vma.has(VM.MAYSHARE)) return;
+  unshareAt(k, mm, vma, vpn);
 }
 
 export { Kind };

@@ -10,7 +10,7 @@
 // - no folio is allocated without a reference.
 import { Attr, Kind } from '../arch/index.js';
 import { FolioFlag, FrameKind, PageFlag } from '../mem/phys.js';
-import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
+import { BaseVisitor, WALK_CONTINUE, WALK_SKIP } from '../walk/walker.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { mmCounter } from './rmap.js';
@@ -23,11 +23,15 @@ class CheckVisitor extends BaseVisitor {
   readonly tables: Int32Array;
   readonly rss = new Float64Array(4);
   hugetlb = 0;
+  /** This mm uses a shared table. */
+  sharedSeen = false;
   constructor(
     private readonly k: Kernel,
     private readonly mm: Mm,
     private readonly pageMap: Map<number, number>,
     private readonly entireMap: Map<number, number>,
+    /** Tables whose entries were already counted (a shared PMD table is reachable from several mms). */
+    private readonly visited: Set<number>,
   ) {
     super();
     this.tables = new Int32Array(k.fmt.nlevels);
@@ -36,6 +40,13 @@ class CheckVisitor extends BaseVisitor {
   override tablePre(slot: number, level: number): number {
     const store = this.k.walker.store;
     this.tables[level]++;
+    if (this.visited.has(slot)) {
+      if (store.slotShare[slot] === 0) this.problems.push(`table slot ${slot} is reachable twice but not shared`);
+      this.sharedSeen = true;
+      return WALK_SKIP;
+    }
+    this.visited.add(slot);
+    if (store.slotShare[slot] > 0) this.sharedSeen = true;
     if (store.slotLevel[slot] !== level) this.problems.push(`table slot ${slot} is at level ${level} but recorded as ${store.slotLevel[slot]}`);
     let used = 0;
     const n = this.k.fmt.entries[level];
@@ -100,9 +111,13 @@ export function checkInvariants(k: Kernel): string[] {
   const mem = k.mem;
   const pageMap = new Map<number, number>();
   const entireMap = new Map<number, number>();
+  const visited = new Set<number>();
   let tablesTotal = 0;
+  let hugetlbFound = 0;
+  let hugetlbCounted = 0;
+  let anyShared = false;
   for (const mm of k.procs.values()) {
-    const v = new CheckVisitor(k, mm, pageMap, entireMap);
+    const v = new CheckVisitor(k, mm, pageMap, entireMap, visited);
     k.walker.walk(mm, 0, k.walker.topPages, v);
     problems.push(...v.problems);
     for (let l = 0; l < k.fmt.nlevels; l++) {
@@ -112,9 +127,19 @@ export function checkInvariants(k: Kernel): string[] {
     }
     tablesTotal += mm.deposits.size;
     for (let i = 0; i < 4; i++) if (v.rss[i] !== mm.rss[i]) problems.push(`mm ${mm.pid}: rss counter ${i} is ${mm.rss[i]}, page tables say ${v.rss[i]}`);
-    if (v.hugetlb !== mm.hugetlbPages) problems.push(`mm ${mm.pid}: hugetlb usage ${mm.hugetlbPages}, page tables say ${v.hugetlb}`);
+    if (!mm.hugetlbShared) {
+      hugetlbFound += v.hugetlb;
+      hugetlbCounted += mm.hugetlbPages;
+    }
+    anyShared ||= v.sharedSeen;
+    if (!mm.hugetlbShared && v.hugetlb !== mm.hugetlbPages) problems.push(`mm ${mm.pid}: hugetlb usage ${mm.hugetlbPages}, page tables say ${v.hugetlb}`);
+    for (const vma of mm.vmas) if (vma.hugeLock.held) problems.push(`mm ${mm.pid}: a hugetlb VMA lock is still held`);
     for (let i = 1; i < mm.vmas.length; i++) if (mm.vmas[i - 1].end > mm.vmas[i].start) problems.push(`mm ${mm.pid}: VMAs overlap`);
   }
+  if (anyShared && hugetlbFound !== hugetlbCounted) problems.push(`hugetlb usage ${hugetlbCounted} in all, page tables say ${hugetlbFound}`);
+  let shares = 0;
+  for (const s of k.walker.store.slots()) shares += k.walker.store.slotShare[s];
+  tablesTotal -= shares;
   if (tablesTotal !== k.walker.store.live) problems.push(`${k.walker.store.live} tables allocated, ${tablesTotal} reachable`);
   if (mem.inUse[FrameKind.TABLE] !== k.walker.store.live) problems.push(`table frames in use ${mem.inUse[FrameKind.TABLE]} != tables ${k.walker.store.live}`);
   const cacheRefs = new Map<number, number>();

@@ -4,13 +4,13 @@
 // tables through Walker.set(), whose observer is the Rmap of this kernel.
 import { getFormat, Kind, Attr, type Format } from '../arch/index.js';
 import { PhysMem, FolioFlag } from '../mem/phys.js';
-import { Walker, WalkState, BaseVisitor, WALK_CONTINUE, WALK_AGAIN } from '../walk/walker.js';
+import { Walker, WalkState, BaseVisitor, WALK_CONTINUE, WALK_AGAIN, WALK_SKIP } from '../walk/walker.js';
 import { Rmap } from './rmap.js';
 import { Mm } from './mm.js';
 import { fail } from './errno.js';
 import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
-import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange } from './hugetlb.js';
+import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
 
 export interface KernelOptions {
@@ -148,6 +148,7 @@ export class Kernel {
       const v = mm.vmaAt(edge);
       if (!v || v.start === edge) continue;
       checkSplit(v, edge, this.pageSize);
+      unshareForSplit(this, mm, v, edge);
       for (;;) {
         const kind = this.walker.seek(mm, edge, this.st);
         const st = this.st;
@@ -231,6 +232,15 @@ class ZapVisitor extends BaseVisitor {
   constructor(k: Kernel) {
     super();
     this.k = k;
+  }
+
+  /** __unmap_hugepage_range: a shared PMD table is not zapped, this mm just lets go of it. */
+  override tablePre(slot: number, level: number, vpn: number): number {
+    const k = this.k;
+    if (k.walker.store.slotShare[slot] === 0 || level === k.fmt.nlevels - 1) return WALK_CONTINUE;
+    const vma = this.mm.vmaAt(Math.max(vpn, this.start));
+    if (vma && unshareAt(k, this.mm, vma, Math.max(vpn, this.start))) return WALK_SKIP;
+    return WALK_CONTINUE;
   }
 
   override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): number {

@@ -11,6 +11,12 @@ export class Mm extends PtRoot implements Accounted {
   readonly vmas: Vma[] = [];
   readonly rss = new Float64Array(4);
   hugetlbPages = 0;
+  /**
+   * The mm took part in hugetlb PMD sharing. hugetlb_usage then follows the
+   * faulting and the zapping mm, not what the tables map, as in the kernel,
+   * so the checker cannot hold it to the tables any more.
+   */
+  hugetlbShared = false;
   alive = true;
 
   constructor(pid: number, name: string, nlevels: number) {

@@ -1,4 +1,4 @@
-import type { ResvMap } from './hugetlb.js';
+import { HugetlbVmaLock, type ResvMap } from './hugetlb.js';
 
 // Virtual memory areas and their flags (include/linux/mm.h). Flags are kept in
 // our own compact bit order (all below 2^31, so plain bit operations work);
@@ -104,6 +104,8 @@ export class Vma {
   hugeResv: ResvMap | null = null;
   /** HPAGE_RESV_OWNER: this mapping made the reservations (a forked child's copy did not). */
   hugeResvOwner = false;
+  /** The hugetlb VMA lock (each VMA its own, as hugetlb_vm_op_open allocates one for a split piece). */
+  readonly hugeLock = new HugetlbVmaLock();
 
   constructor(start: number, end: number, flags: number, pgoff: number, object: MappedObject | null, anonVma = 0) {
     this.start = start;

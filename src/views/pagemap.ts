@@ -115,11 +115,13 @@ class PagemapVisitor extends BaseVisitor {
     return WALK_CONTINUE;
   }
 
-  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number): number {
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number): number {
     const k = this.k;
     const c = k.fmt.codec;
     const mem = k.mem;
     const kind = c.kind(lo, hi, level);
+    // pagemap_hugetlb_range: not exclusive when the page table itself is shared (hugetlb_pmd_shared).
+    const sharedTable = k.walker.store.slotShare[slot] > 0;
     const from = Math.max(vpn, this.start);
     const to = Math.min(vpn + npages, this.start + this.n);
     const vcat = vmaCategories(this.vma);
@@ -152,7 +154,7 @@ class PagemapVisitor extends BaseVisitor {
           // Exclusive: the precise page mapcount is 1; for a PMD mapping the
           // head page's mapcount decides for every subpage (kernel-oracle.md §2).
           const mc = level > 0 || hugetlb ? mem.mapcountOfPage(mem.headOf(pfn)) : mem.mapcountOfPage(pfn);
-          if (mc === 1 && !isZero) bits |= PM.EXCLUSIVE;
+          if (mc === 1 && !isZero && !sharedTable) bits |= PM.EXCLUSIVE;
         }
         const i = p - this.start;
         this.info.pm[i] = bits;

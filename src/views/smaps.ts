@@ -92,7 +92,7 @@ class SmapsVisitor extends BaseVisitor {
     this.f = f;
   }
 
-  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number): number {
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number): number {
     const k = this.k;
     const c = k.fmt.codec;
     const mem = k.mem;
@@ -103,7 +103,7 @@ class SmapsVisitor extends BaseVisitor {
     if (this.vma.has(VM.HUGETLB)) {
       // smaps_hugetlb_range: not Rss; Shared_Hugetlb if the folio may be mapped shared.
       const h = mem.headOf(page);
-      if (mem.totalMapcount[h] > 1) this.f.Shared_Hugetlb += npages * k.pageSize;
+      if (mem.totalMapcount[h] > 1 || k.walker.store.slotShare[slot] > 0) this.f.Shared_Hugetlb += npages * k.pageSize;
       else this.f.Private_Hugetlb += npages * k.pageSize;
       return WALK_CONTINUE;
     }

@@ -20,6 +20,8 @@ export const WALK_CONTINUE = 0;
 /** Re-read the current entry: the visitor replaced it (e.g. split a leaf into a table). */
 export const WALK_AGAIN = 1;
 export const WALK_STOP = 2;
+/** From tablePre: do not descend into this table (it was unlinked or is handled whole). */
+export const WALK_SKIP = 3;
 
 /**
  * A range-walk visitor. Hooks are called once per leaf and once per run of
@@ -198,6 +200,29 @@ export class Walker {
   }
 
   /**
+   * Point entry (slot, index) of level childLevel+1 at an existing table of
+   * another address space (hugetlb PMD sharing, huge_pmd_share): the table
+   * gains a sharer and is counted in this mm too (mm_inc_nr_pmds).
+   */
+  shareTable(root: PtRoot, obs: EntryObserver, slot: number, index: number, childLevel: number, vpn: number, table: number): void {
+    const t = this.fmt.codec.table(this.store.slotPfn[table]);
+    this.set(root, obs, slot, index, childLevel + 1, vpn, t.lo, t.hi);
+    this.store.slotShare[table]++;
+    root.tables[childLevel]++;
+    obs.tableChanged(root, childLevel, 1);
+  }
+
+  /** Drop this address space's reference to a shared table (huge_pmd_unshare); its entries stay for the others. */
+  unshareTable(root: PtRoot, obs: EntryObserver, slot: number, index: number, childLevel: number, vpn: number): void {
+    const table = this.child(this.lo(slot, index), this.hi(slot, index));
+    if (this.store.slotShare[table] <= 0) throw new Error('unsharing a table that is not shared');
+    this.set(root, obs, slot, index, childLevel + 1, vpn, 0, 0);
+    this.store.slotShare[table]--;
+    root.tables[childLevel]--;
+    obs.tableChanged(root, childLevel, -1);
+  }
+
+  /**
    * Replace the leaf at (slot, index, level) by a table of level-1 leaves
    * (split_huge_pmd / split_huge_pud): entry i maps firstPfn + i * pfnStep
    * (pfnStep 0: every entry maps the same frame, as a split huge zero PMD
@@ -321,7 +346,9 @@ export class Walker {
   }
 
   private walkTable(slot: number, level: number, tableVpn: number, start: number, end: number, v: Visitor): number {
-    if (v.tablePre(slot, level, tableVpn) === WALK_STOP) return WALK_STOP;
+    const pre = v.tablePre(slot, level, tableVpn);
+    if (pre === WALK_STOP) return WALK_STOP;
+    if (pre === WALK_SKIP) return WALK_CONTINUE;
     const ppe = this.ppe[level];
     const inv = this.inv[level];
     let i = Math.floor((start - tableVpn) * inv);
