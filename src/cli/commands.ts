@@ -2,6 +2,7 @@
 import { formatNames, getFormat } from '../arch/index.js';
 import { parseScenario, ScenarioError } from '../scenario/parse.js';
 import { runScenario, type RunResult } from '../scenario/run.js';
+import { conformFiles } from './conform.js';
 
 export interface Io {
   readFile(path: string): string;
@@ -15,6 +16,8 @@ commands:
   run FILE...        run .mms scenarios on the model and print the canonical output
                      --json        one JSON object per file (records of every show/error/assert)
                      --no-check    do not run the invariant checker after every statement
+  conform FILE...    run scenarios on the model and on the real kernel and compare (root, Linux, gcc)
+                     --json, --record (write conformance/golden/NAME.out), --harness BIN
   formats            list the page-table formats (arch names)
   help               this text
 
@@ -31,6 +34,7 @@ export function runFiles(argv: string[], io: Io): number {
     for (const n of formatNames()) io.out(`${n.padEnd(14)} ${getFormat(n).description}\n`);
     return 0;
   }
+  if (cmd === 'conform') return conformFiles(rest, io);
   if (cmd !== 'run') {
     io.err(`mmsim: unknown command '${cmd}'\n${usage}`);
     return 2;

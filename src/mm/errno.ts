@@ -14,6 +14,7 @@ export const ERRNO = {
   EINVAL: 22,
   ENOSPC: 28,
   EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
 } as const;
 export type ErrnoName = keyof typeof ERRNO;
 

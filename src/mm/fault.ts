@@ -10,6 +10,7 @@ import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt, wantsWriteNotify } from './pte.js';
 import { hugetlbFault } from './hugetlb.js';
+import { deviceContent, pfnmapFault } from './pfnmap.js';
 import { anonFaultOrder, doHugePmdAnonymousPage, doHugePmdWpPage, newAnonFolio } from './thp.js';
 import { VM, type Vma } from './vma.js';
 
@@ -49,14 +50,22 @@ export function access(k: Kernel, mm: Mm, vpn: number, write: boolean, value = 0
 }
 
 /** handle_mm_fault, after the arch code's access_error check. */
-export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean): void {
+/**
+ * handle_mm_fault. `unshare` is FAULT_FLAG_UNSHARE (GUP's R/O pin of a page
+ * that is not exclusive: reuse or copy, but stay read-only); `fromGup` skips
+ * the arch access check, which GUP replaced by check_vma_flags (FOLL_FORCE).
+ */
+export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean, unshare = false, fromGup = false): void {
   const vma = mm.vmaAt(vpn);
   if (!vma) fail('SIGSEGV', `no mapping at ${addr(k, vpn)}`);
   // arch/x86/mm/fault.c access_error(): writes need VM_WRITE, reads any of rwx.
-  if (write ? !vma.has(VM.WRITE) : !vma.has(VM.READ | VM.WRITE | VM.EXEC)) {
+  if (!fromGup && (write ? !vma.has(VM.WRITE) : !vma.has(VM.READ | VM.WRITE | VM.EXEC))) {
     fail('SIGSEGV', `${write ? 'write' : 'read'} not permitted at ${addr(k, vpn)}`);
   }
-  if (vma.has(VM.HUGETLB)) return hugetlbFault(k, mm, vma, vpn, write);
+  if (vma.has(VM.HUGETLB)) return hugetlbFault(k, mm, vma, vpn, write, unshare);
+  if (vma.has(VM.PFNMAP | VM.MIXEDMAP) && !unshare) {
+    if (pfnmapFault(k, mm, vma, vpn, write)) return;
+  }
   if (vma.has(VM.PFNMAP | VM.MIXEDMAP)) notSupported('pfnmap faults');
   // __handle_mm_fault: pud_alloc, pmd_alloc; a none PMD in a THP-enabled VMA
   // gets a huge PMD; a present huge leaf is handled at its own level.
@@ -65,8 +74,9 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean): voi
   const st = k.st;
   if (st.level > 0) {
     if (kind === Kind.LEAF) {
-      if (!write || k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return; // spurious
-      if (doHugePmdWpPage(k, mm, vma, vpn)) return;
+      if (!write && !unshare) return; // spurious
+      if (k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return;
+      if (doHugePmdWpPage(k, mm, vma, vpn, unshare)) return;
       // Split: fall back to the PTE path for this page (VM_FAULT_FALLBACK).
       kind = k.walker.seek(mm, vpn, k.st, 0, k.rmap);
     }
@@ -77,7 +87,7 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean): voi
     return doFault(k, mm, vma, vpn, write);
   }
   if (kind === Kind.SWAP) notSupported('swap and migration entries');
-  if (write && !k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return doWpPage(k, mm, vma, vpn);
+  if ((write || unshare) && !k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return doWpPage(k, mm, vma, vpn, unshare);
   // A spurious fault: the entry already allows the access; the retry succeeds.
 }
 
@@ -193,14 +203,14 @@ function faultAround(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
  * anonymous page, or one only we reference, is reused; anything else is
  * copied (wp_page_copy), the zero page included.
  */
-function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
+function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare: boolean): void {
   const c = k.fmt.codec;
   const mem = k.mem;
   const st = k.st;
   const pfn = c.pfn(st.lo, st.hi);
   const attrs = c.attrs(st.lo, st.hi);
   const normal = k.rmap.normalPage(st.lo, st.hi, 0) >= 0;
-  if (vma.has(VM.SHARED)) {
+  if (vma.has(VM.SHARED) && !unshare) {
     if (normal) mem.folioFlags[mem.headOf(pfn)] |= FolioFlag.DIRTY;
     const e = c.leaf(pfn, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG, 0);
     k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
@@ -222,16 +232,19 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
     }
     if (reuse) {
       mem.pageFlags[pfn] |= PageFlag.ANON_EXCLUSIVE;
-      const e = c.leaf(pfn, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG, 0);
+      // wp_page_reuse; an unshare fault only marks the page exclusive and leaves it read-only.
+      if (unshare) return;
+      const e = c.leaf(pfn, attrs | (vma.has(VM.WRITE) ? Attr.WRITE : 0) | Attr.DIRTY | Attr.YOUNG, 0);
       k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
       return;
     }
   }
-  // wp_page_copy: a new exclusive anonymous page with the old contents.
+  // wp_page_copy: a new exclusive anonymous page with the old contents;
+  // writable and dirty for a write, read-only for an unshare.
   const h = newAnonPage(k, vma);
-  mem.content[h] = mem.isFolioPage(pfn) ? mem.content[pfn] : 0;
+  mem.content[h] = mem.isFolioPage(pfn) ? mem.content[pfn] : deviceContent(k, pfn);
   const keep = attrs & (Attr.SOFT_DIRTY | Attr.UFFD_WP);
-  const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | writeAttrs(vma) | keep), 0);
+  const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | (unshare ? 0 : writeAttrs(vma)) | keep), 0);
   k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
 }
 

@@ -9,7 +9,9 @@
 //   the child's entry made old.
 import { Attr, Kind } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
-import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
+import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
+import { splitHugeLeaf } from './thp.js';
+import { hugetlbCopyForFork } from './hugetlb.js';
 import { notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
@@ -66,6 +68,7 @@ class CopyVisitor extends BaseVisitor {
     const kind = c.kind(lo, hi, level);
     if (kind !== Kind.LEAF) notSupported('fork of swap/migration entries and markers');
     const per = k.fmt.pagesPerEntry[level];
+    let copied = -1;
     for (let i = 0; i < npages / per; i++) {
       const ev = vpn + i * per;
       const elo = k.walker.lo(slot, index + i);
@@ -81,12 +84,23 @@ class CopyVisitor extends BaseVisitor {
       if (page >= 0 && (mem.folioFlags[mem.headOf(page)] & FolioFlag.ANON) !== 0) {
         const h = mem.headOf(page);
         if (mem.maybeDmaPinned(h) && (mem.pageFlags[page] & PageFlag.ANON_EXCLUSIVE) !== 0) {
-          if (level > 0) notSupported('fork of a pinned huge leaf');
-          // copy_present_page: the child gets its own copy now, writable if the VMA is.
-          const nh = mem.allocFolio(0, FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU);
-          mem.content[nh] = mem.content[page];
-          mem.pageFlags[nh] |= PageFlag.ANON_EXCLUSIVE;
-          childPfn = nh;
+          const hugetlb = (mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0;
+          if (level > 0 && !hugetlb) {
+            // copy_huge_pmd: a maybe-pinned THP is not shared; the PMD is split and the PTEs copied one by one.
+            splitHugeLeaf(k, this.parent, slot, index, level, vpn);
+            return WALK_AGAIN;
+          }
+          // copy_present_page / copy_hugetlb_page_range: the child gets its own copy now, writable if the VMA is.
+          // One copy per folio, even when a contiguous group maps it with several entries.
+          // A hugetlb folio is copied whole; otherwise the one page (a small folio, or a page of a PTE-mapped THP).
+          if (copied < 0) {
+            const src = hugetlb ? h : pfn;
+            copied = hugetlb ? hugetlbCopyForFork(k, h) : mem.allocFolio(0, FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU);
+            const n = mem.nrPages(copied);
+            mem.content.copyWithin(copied, src, src + n);
+            for (let p = copied; p < copied + n; p++) mem.pageFlags[p] |= PageFlag.ANON_EXCLUSIVE;
+          }
+          childPfn = hugetlb ? copied + (pfn - h) : copied;
           childAttrs = (childAttrs | Attr.DIRTY | (this.vma.has(VM.WRITE) ? Attr.WRITE : 0)) & ~Attr.YOUNG;
           this.install(ev, level, childPfn, childAttrs);
           continue;

@@ -200,16 +200,16 @@ function installHuge(k: Kernel, mm: Mm, p: HugePool, base: number, h: number, at
  * private ones (mapped writable at once on a write fault); SIGBUS when the
  * pool has nothing for us. A write to a read-only private page is hugetlb_wp.
  */
-export function hugetlbFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+export function hugetlbFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean, unshare = false): void {
   vma.hugeLock.readLock();
   try {
-    hugetlbFaultLocked(k, mm, vma, vpn, write);
+    hugetlbFaultLocked(k, mm, vma, vpn, write, unshare);
   } finally {
     vma.hugeLock.readUnlock();
   }
 }
 
-function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean, unshare: boolean): void {
   const obj = vma.object as MappedObject;
   const p = pool(k, obj.hugeBytes);
   const per = p.geo.pages;
@@ -220,8 +220,8 @@ function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boo
   pmdShare(k, mm, vma, p, base);
   const kind = k.walker.seek(mm, base, st, p.geo.level, k.rmap);
   if (kind === Kind.LEAF) {
-    if (!write || c.has(st.lo, st.hi, Attr.WRITE)) return;
-    return hugetlbWp(k, mm, vma, p, base);
+    if ((!write && !unshare) || c.has(st.lo, st.hi, Attr.WRITE)) return;
+    return hugetlbWp(k, mm, vma, p, base, unshare);
   }
   if (kind !== Kind.NONE) fail('SIGBUS', 'non-present hugetlb entries are not supported yet');
   const shared = vma.has(VM.MAYSHARE);
@@ -271,7 +271,7 @@ function setExclusive(k: Kernel, h: number, n: number, on: boolean): void {
  * empty; the kernel would then unmap the page from the children of the
  * reservation owner, which the model does not do).
  */
-function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number): void {
+function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number, unshare = false): void {
   const c = k.fmt.codec;
   const mem = k.mem;
   const st = k.st;
@@ -282,7 +282,7 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number): void
   const anon = (mem.folioFlags[h] & FolioFlag.ANON) !== 0;
   if (anon && ((mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) !== 0 || mem.totalMapcount[h] === 1)) {
     setExclusive(k, h, per, true);
-    installHuge(k, mm, p, base, h, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG);
+    if (!unshare) installHuge(k, mm, p, base, h, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG);
     return;
   }
   const nh = allocHugeFolio(k, p, false);
@@ -291,7 +291,7 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number): void
   mem.folioFlags[nh] = FolioFlag.HUGETLB | FolioFlag.ANON | FolioFlag.UPTODATE;
   mem.content.copyWithin(nh, h, h + per);
   setExclusive(k, nh, per, true);
-  installHuge(k, mm, p, base, nh, vmaProt(vma) | Attr.WRITE | Attr.DIRTY);
+  installHuge(k, mm, p, base, nh, vmaProt(vma) | (unshare ? 0 : Attr.WRITE | Attr.DIRTY));
 }
 
 /**
@@ -348,6 +348,19 @@ export function unshareAt(k: Kernel, mm: Mm, vma: Vma, vpn: number): boolean {
     vma.hugeLock.writeUnlock();
   }
   return true;
+}
+
+/**
+ * copy_hugetlb_page_range for a maybe-pinned page: the child gets a fresh copy
+ * from the pool (no reservation of its own); fork fails with ENOMEM when the
+ * pool is empty.
+ */
+export function hugetlbCopyForFork(k: Kernel, h: number): number {
+  const p = pool(k, k.mem.nrPages(h) * k.pageSize);
+  const nh = allocHugeFolio(k, p, false);
+  if (nh < 0) fail('ENOMEM', 'no free huge page to copy a pinned page at fork');
+  k.mem.folioFlags[nh] = FolioFlag.HUGETLB | FolioFlag.ANON | FolioFlag.UPTODATE;
+  return nh;
 }
 
 /** The hugetlb alignment rule for splits (hugetlb_vm_op_split): EINVAL at a non-huge-aligned address. */

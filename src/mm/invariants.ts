@@ -14,6 +14,7 @@ import { BaseVisitor, WALK_CONTINUE, WALK_SKIP } from '../walk/walker.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { mmCounter } from './rmap.js';
+import { gupRefs } from './pins.js';
 import { VM } from './vma.js';
 
 export class InvariantError extends Error {}
@@ -144,6 +145,7 @@ export function checkInvariants(k: Kernel): string[] {
   if (mem.inUse[FrameKind.TABLE] !== k.walker.store.live) problems.push(`table frames in use ${mem.inUse[FrameKind.TABLE]} != tables ${k.walker.store.live}`);
   const cacheRefs = new Map<number, number>();
   for (const o of k.objects.values()) for (const h of o.cache.values()) cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+  const gup = gupRefs(k);
   const poolFree = new Set<number>();
   for (const p of k.hugePools.values()) for (const h of p.free) poolFree.add(h);
   let folioPages = 0;
@@ -160,8 +162,16 @@ export function checkInvariants(k: Kernel): string[] {
     let total = entire;
     for (let p = h; p < h + n; p++) total += pageMap.get(p) ?? 0;
     if (mem.totalMapcount[h] !== total) problems.push(`folio ${h}: mapcount ${mem.totalMapcount[h]}, page tables say ${total}`);
-    const expectRef = total + (cacheRefs.get(h) ?? 0) + (h === k.hugeZeroPfn ? 1 : 0);
-    if (mem.refcount[h] !== expectRef) problems.push(`folio ${h}: refcount ${mem.refcount[h]}, expected ${expectRef} (mappings + cache)`);
+    const expectRef = total + (cacheRefs.get(h) ?? 0) + (h === k.hugeZeroPfn ? 1 : 0) + (gup.refs.get(h) ?? 0);
+    const expectPins = gup.pins.get(h) ?? 0;
+    if (mem.pincount[h] !== expectPins) problems.push(`folio ${h}: pincount ${mem.pincount[h]}, GUP holds ${expectPins} pins`);
+    // A pinned anonymous page stays exclusive (it may not be shared while the pin exists).
+    if (expectPins > 0 || (gup.refs.get(h) ?? 0) >= 1024) {
+      if ((mem.folioFlags[h] & FolioFlag.ANON) !== 0 && total > 0 && mem.order[h] === 0 && (mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) === 0) {
+        problems.push(`folio ${h}: pinned anonymous page is not PageAnonExclusive`);
+      }
+    }
+    if (mem.refcount[h] !== expectRef) problems.push(`folio ${h}: refcount ${mem.refcount[h]}, expected ${expectRef} (mappings + cache + GUP)`);
     if (mem.refcount[h] <= 0 && !poolFree.has(h)) problems.push(`folio ${h}: allocated with no reference (leak)`);
     if (poolFree.has(h) && mem.refcount[h] !== 0) problems.push(`hugetlb folio ${h} is in the free pool with refcount ${mem.refcount[h]}`);
   }

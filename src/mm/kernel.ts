@@ -12,6 +12,18 @@ import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
 import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
+import { DEVICE_PFN_BASE } from './pfnmap.js';
+import { releaseRecordsOf } from './pins.js';
+
+/** Pages grabbed by one GUP call: pinned (FOLL_PIN) or referenced (FOLL_GET), released together. */
+export interface PinRecord {
+  readonly id: number;
+  readonly pid: number;
+  readonly pin: boolean;
+  readonly longterm: boolean;
+  /** One pfn per page (the zero page included: pinning it takes nothing). */
+  readonly pfns: number[];
+}
 
 export interface KernelOptions {
   /** Page-table format (default x86_64). */
@@ -38,6 +50,14 @@ export class Kernel {
   private nextPid = 1;
   private nextObjectId = 1;
   private nextAnonVma = 1;
+  /** Next free device pfn for pfnmap drivers (no struct pages up there). */
+  nextDevicePfn = DEVICE_PFN_BASE;
+  /** CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP: drivers may insert PMD/PUD special leaves. */
+  hugePfnmap = true;
+  /** "BUG: Bad page map" reports (vm_normal_page found a special entry where none may be). */
+  readonly badPageMaps: string[] = [];
+  /** Pins and GUP references taken through GUP and not released yet. */
+  readonly pins = new Map<number, PinRecord>();
   /** hugetlb hstates by huge page size in bytes. */
   readonly hugePools = new Map<number, HugePool>();
   /** Head pfn of the huge zero folio once allocated (-1 before). */
@@ -95,7 +115,7 @@ export class Kernel {
   }
 
   newObject(name: string, shmem: boolean): MappedObject {
-    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0, hugeBytes: 0, hugeResv: new Set() };
+    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0, hugeBytes: 0, hugeResv: new Set(), devicePfn: -1 };
     this.objects.set(obj.id, obj);
     this.mem.registerOwner({ id: obj.id, shmem });
     return obj;
@@ -210,6 +230,8 @@ export class Kernel {
   /** Tear down an address space (exit_mmap): everything is zapped and every table freed. */
   exitMm(mm: Mm): void {
     if (!mm.alive) return;
+    // The process's pins go first (its io_uring fixed buffers are unregistered when it exits).
+    releaseRecordsOf(this, mm.pid);
     const vmas = [...mm.vmas];
     for (const v of vmas) this.zap(mm, v.start, v.end);
     for (const v of vmas) this.closeVma(mm, v);

@@ -18,6 +18,8 @@ export class Mm extends PtRoot implements Accounted {
    */
   hugetlbShared = false;
   alive = true;
+  /** MMF_HAS_PINNED: the mm has had pages pinned with FOLL_PIN. */
+  hasPinned = false;
 
   constructor(pid: number, name: string, nlevels: number) {
     super(-1, nlevels);

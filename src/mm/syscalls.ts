@@ -8,6 +8,7 @@ import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { unfoldContig } from './kernel.js';
 import { madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
 import { type HugePool, hugeSize, pool, reserveForMmap } from './hugetlb.js';
+import { allocDeviceRange } from './pfnmap.js';
 import { fail, notSupported } from './errno.js';
 import { access, handleFault } from './fault.js';
 import type { Kernel } from './kernel.js';
@@ -61,6 +62,9 @@ export interface MmapArgs {
   offset?: number;
   /** With MAP_HUGETLB: the huge page size in bytes (MAP_HUGE_2MB...); default: the PMD size. */
   hugeBytes?: number;
+  /** Model only: a driver's VM_PFNMAP mapping of device memory (or VM_MIXEDMAP with `mixedmap`). */
+  pfnmap?: boolean;
+  mixedmap?: boolean;
 }
 
 /** mmap(2): returns the byte address. */
@@ -74,7 +78,7 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   if (!Number.isSafeInteger(a.length) || a.length <= 0) fail('EINVAL', 'length must be positive');
   if ((a.prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) !== 0) fail('EINVAL', `bad protection ${a.prot}`);
   if (!aligned(k, offset)) fail('EINVAL', 'offset is not page aligned');
-  if (!anon && !a.file) fail('EBADF', 'a file mapping needs a file');
+  if (!anon && !a.file && !a.pfnmap && !a.mixedmap) fail('EBADF', 'a file mapping needs a file');
   let length = a.length;
   let huge: HugePool | null = null;
   if ((flags & MAP.HUGETLB) !== 0) {
@@ -116,7 +120,16 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
 
   let object: MappedObject | null = null;
   let pgoff: number;
-  if (huge) {
+  const device = a.pfnmap === true || a.mixedmap === true;
+  if (device) {
+    // The driver's mmap: VM_IO | VM_PFNMAP (or VM_MIXEDMAP) | VM_DONTEXPAND | VM_DONTDUMP, as remap_pfn_range sets.
+    vmFlags |= (a.mixedmap ? VM.MIXEDMAP : VM.PFNMAP) | VM.IO | VM.DONTEXPAND | VM.DONTDUMP;
+    vmFlags &= ~VM.ACCOUNT;
+    object = k.newObject('pfnmap', false);
+    object.devicePfn = allocDeviceRange(k, npages);
+    object.sizePages = npages;
+    pgoff = 0;
+  } else if (huge) {
     object = k.newObject('anon_hugepage', false);
     object.hugeBytes = huge.geo.bytes;
     object.sizePages = npages;
@@ -134,6 +147,7 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
     object = a.file as MappedObject;
     pgoff = offset / k.pageSize;
   }
+  if (device && anon) fail('EINVAL', 'a pfnmap is a device mapping, not anonymous memory');
 
   const vma = new Vma(start, start + npages, vmFlags, pgoff, object);
   // hugetlb_reserve_pages: ENOMEM before anything changes when the pool cannot back the mapping.

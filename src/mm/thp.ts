@@ -131,7 +131,7 @@ export function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number,
  * references, is reused; otherwise the PMD is split and the PTE fault path
  * copies the one page (returns false: fall back).
  */
-export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): boolean {
+export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare = false): boolean {
   const st = k.st;
   const c = k.fmt.codec;
   const mem = k.mem;
@@ -140,10 +140,11 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): boole
   const base = st.vpn;
   const pfn = c.pfn(st.lo, st.hi);
   const attrs = c.attrs(st.lo, st.hi);
-  if (vma.has(VM.SHARED)) return false;
+  if (vma.has(VM.SHARED) || !mem.isFolioPage(pfn)) return false;
+  const wr = unshare ? 0 : Attr.DIRTY | (vma.has(VM.WRITE) ? Attr.WRITE : 0);
   if (pfn === k.hugeZeroPfn) {
     const h = newAnonFolio(k, vma, Math.log2(k.fmt.pagesPerEntry[level]));
-    const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | Attr.WRITE | Attr.DIRTY), level);
+    const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | wr), level);
     k.walker.set(mm, k.rmap, slot, index, level, base, e.lo, e.hi);
     return true;
   }
@@ -152,7 +153,8 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): boole
     const reuse = (mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) !== 0 || mem.refcount[h] === 1;
     if (reuse) {
       setExclusive(k, h, true);
-      const e = c.leaf(pfn, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG, level);
+      if (unshare) return true;
+      const e = c.leaf(pfn, attrs | wr | Attr.YOUNG, level);
       k.walker.set(mm, k.rmap, slot, index, level, base, e.lo, e.hi);
       return true;
     }
@@ -176,6 +178,11 @@ export function splitHugeLeaf(k: Kernel, mm: Mm, slot: number, index: number, le
   if (c.kind(lo, hi, level) !== Kind.LEAF) throw new Error('splitting a non-present huge leaf is not supported yet');
   const pfn = c.pfn(lo, hi);
   const attrs = c.attrs(lo, hi) & ~Attr.CONT;
+  if ((attrs & Attr.SPECIAL) !== 0 && pfn !== k.hugeZeroPfn) {
+    // vma_is_special_huge: a huge pfnmap entry is not split, just zapped; faults refill it.
+    k.walker.set(mm, k.rmap, slot, index, level, vpn, 0, 0);
+    return;
+  }
   const table = k.walker.withdraw(mm, vpn);
   if (pfn === k.hugeZeroPfn) {
     k.walker.splitLeaf(mm, k.rmap, slot, index, level, vpn, mem.zeroPfn, 0, attrs | Attr.SPECIAL, table);

@@ -87,6 +87,8 @@ export interface MappedObject {
   users: number;
   /** hugetlbfs: the huge page size in bytes (0 for other objects). */
   hugeBytes: number;
+  /** A device behind a pfnmap: its first pfn (-1 for other objects). */
+  devicePfn: number;
   /** hugetlbfs shared mappings: huge-page indices reserved in the file (the inode's resv map). */
   readonly hugeResv: Set<number>;
 }

@@ -12,6 +12,7 @@ import type { Mm } from '../mm/mm.js';
 import { MAP, PROT, MREMAP, madvise, mmap, mprotect, mremap, munmap } from '../mm/syscalls.js';
 import { access } from '../mm/fault.js';
 import { setPoolSize } from '../mm/hugetlb.js';
+import { FOLL, pinUserPages, pinUserPagesFast, releaseRecord } from '../gup/gup.js';
 import { formatPtdumpLine, ptdump } from '../views/ptdump.js';
 import { SMAPS_FIELDS, mapsOffset, mappingName, perms, smaps, smapsKb, smapsRollup, status, type SmapsField } from '../views/smaps.js';
 import type { Address, AssertStatement, Comparison, ExpectableStatement, Loc, Prot, Scenario, ShowStatement, Statement } from './ast.js';
@@ -54,10 +55,8 @@ const PROT_BITS: Record<Prot, number> = {
 function unsupported(s: Statement): string | null {
   switch (s.kind) {
     case 'uffd': return 'userfaultfd (the non-present-entries issue)';
-    case 'pin': case 'unpin': return 'GUP pins (the GUP issue)';
     case 'migrate': return 'migration entries (the non-present-entries issue)';
     case 'mmap':
-      if (s.backing.kind === 'pfnmap') return 'pfnmap mappings (the GUP/pfnmap issue)';
       for (const f of s.flags) if (f !== 'noreserve') return `mmap flag '${f}'`;
       return null;
     case 'madvise':
@@ -71,7 +70,6 @@ function unsupported(s: Statement): string | null {
       if (st.key === 'option' && st.on) return `option.${st.name}`;
       return null;
     }
-    case 'show': return s.what === 'pins' ? 'show pins (the GUP issue)' : null;
     case 'expect': return unsupported(s.inner);
     default: return null;
   }
@@ -99,6 +97,8 @@ class Runner {
   private readonly procs = new Map<string, Mm>();
   private current = 'main';
   private readonly records: OutputRecord[] = [];
+  /** Named pins -> GUP record ids. */
+  private readonly pins = new Map<string, number>();
   /** The next "fresh value" a plain `write` stores (a global counter from 1). */
   private nextValue = 1;
 
@@ -259,7 +259,9 @@ class Runner {
         }
         const file = s.backing.kind === 'file' ? k.files.get(s.backing.file) : undefined;
         const off = s.backing.kind === 'file' ? s.backing.off.bytes : 0;
-        const base = mmap(k, mm, { addr: at, length: s.len.bytes, prot: PROT_BITS[s.prot], flags, file, offset: off, hugeBytes: s.hugetlb?.bytes });
+        const pfnmap = s.backing.kind === 'pfnmap';
+        if (pfnmap) flags &= ~MAP.ANONYMOUS;
+        const base = mmap(k, mm, { addr: at, length: s.len.bytes, prot: PROT_BITS[s.prot], flags, file, offset: off, hugeBytes: s.hugetlb?.bytes, pfnmap });
         if (s.name) this.regions.define(s.name, base, s.len.bytes);
         return;
       }
@@ -299,6 +301,25 @@ class Runner {
       case 'fork': {
         const child = fork(k, mm, s.child);
         this.procs.set(s.child, child);
+        return;
+      }
+      case 'pin': {
+        // pin_user_pages(_fast): all of the range or nothing (what io_uring buffer registration does).
+        const n = Math.ceil(s.len.bytes / k.pageSize);
+        const flags = (s.flags.write ? FOLL.WRITE : 0) | (s.flags.longterm ? FOLL.LONGTERM : 0);
+        const r = (s.flags.fast ? pinUserPagesFast : pinUserPages)(k, mm, this.addr(s.addr), n, flags);
+        if (r.error) {
+          if (r.record >= 0) releaseRecord(k, r.record);
+          throw new KernelError(r.error, `pinned ${r.pfns.length} of ${n} pages`);
+        }
+        if (s.name) this.pins.set(s.name, r.record);
+        return;
+      }
+      case 'unpin': {
+        const id = this.pins.get(s.name);
+        if (id === undefined) throw new OpFailed(`pin ${s.name} does not exist`);
+        this.pins.delete(s.name);
+        if (k.pins.has(id)) releaseRecord(k, id);
         return;
       }
       default:
@@ -454,8 +475,32 @@ class Runner {
       case 'ptdump':
         this.emit(s.loc, 'show', 'ptdump', [head('ptdump'), '---[ User Space ]---', ...ptdump(k, mm).map((l) => formatPtdumpLine(k, l))]);
         return;
-      case 'pins':
-        throw new NotSupportedError('show pins');
+      case 'pins': {
+        const start = this.addr(s.addr);
+        const n = Math.ceil(s.len.bytes / k.pageSize);
+        const pages = collectPages(k, mm, start, s.len.bytes, this.labels, this.regions, true);
+        const lines = [head(`pins ${this.describeAddr(s.addr)} ${formatSize(s.len.bytes)}`)];
+        const text = (i: number): string => {
+          const p = pages[i];
+          const st = k.st;
+          if (k.lookup(mm, Math.floor(start / k.pageSize) + i) !== Kind.LEAF) return 'ref:- pincount:- mapcount:- maybe_pinned:-';
+          const pfn = k.fmt.codec.pfn(st.lo, st.hi) + (Math.floor(start / k.pageSize) + i - st.vpn);
+          if (!k.mem.isFolioPage(pfn)) return 'ref:- pincount:- mapcount:- maybe_pinned:no';
+          const h = k.mem.headOf(pfn);
+          void p;
+          return `ref:${k.mem.refcount[h]} pincount:${k.mem.pincount[h]} mapcount:${k.mem.mapcountOfPage(pfn)} maybe_pinned:${k.mem.maybeDmaPinned(h) ? 'yes' : 'no'}`;
+        };
+        for (let i = 0; i < n; ) {
+          const t = text(i);
+          let j = i + 1;
+          while (j < n && text(j) === t && pages[j - 1].continuedBy(pages[j])) j++;
+          const frame = j - i === 1 || !pages[i].rangesFrames() ? pages[i].frameText() : `${pages[i].frameText()}..${pages[j - 1].frameText()}`;
+          lines.push(`${this.regions.name(pages[i].addr)} x${j - i} ${t} frame:${frame}`);
+          i = j;
+        }
+        this.emit(s.loc, 'show', 'pins', lines);
+        return;
+      }
     }
   }
 

@@ -1,0 +1,63 @@
+// Driver mappings without struct pages: a VM_PFNMAP region whose fault
+// handler inserts device pfns (vmf_insert_pfn, and since 6.12 the huge
+// pfnmap series: vmf_insert_pfn_pmd/pud where the range and the pfn are
+// aligned), as special entries: no refcount, no mapcount, no rss
+// (mm/memory.c insert_pfn, mm/huge_memory.c vmf_insert_pfn_pmd). A COW
+// mapping gets read-only 4K entries; a write copies the frame into an
+// anonymous page (do_wp_page -> wp_page_copy), which is then a normal page.
+import { Attr, Kind } from '../arch/index.js';
+import { fail } from './errno.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { fit, vmaProt } from './pte.js';
+import { VM, type Vma } from './vma.js';
+
+/** Device frames live above simulated RAM: pfns from here have no struct page. */
+export const DEVICE_PFN_BASE = 2 ** 30;
+
+/** The value a load from raw device memory returns (the model keeps no device contents). */
+export function deviceContent(_k: Kernel, _pfn: number): number {
+  return 0;
+}
+
+/** Reserve `pages` device pfns, aligned to the largest leaf so huge mappings are possible. */
+export function allocDeviceRange(k: Kernel, pages: number): number {
+  const align = k.fmt.pagesPerEntry[k.fmt.nlevels - 2];
+  const base = Math.ceil(k.nextDevicePfn / align) * align;
+  k.nextDevicePfn = base + pages;
+  return base;
+}
+
+/**
+ * The driver's fault handler. Returns false when the entry is already
+ * present (the generic code then handles a write to it: COW or spurious).
+ */
+export function pfnmapFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): boolean {
+  const obj = vma.object;
+  if (!obj || obj.devicePfn < 0) fail('SIGBUS', 'pfnmap without a device');
+  const st = k.st;
+  if (k.walker.seek(mm, vpn, st) === Kind.LEAF) return false;
+  const pfnAt = (v: number): number => obj.devicePfn + vma.pgoffAt(v);
+  const attrs = fit(k.fmt, vmaProt(vma) | Attr.SPECIAL | (write && vma.has(VM.SHARED) ? Attr.DIRTY : 0));
+  if (!vma.isCow && k.hugePfnmap) {
+    // Largest aligned leaf first: PUD, then PMD (the driver's huge_fault).
+    for (let l = k.fmt.nlevels - 2; l >= 1; l--) {
+      if (!k.fmt.leafAllowed[l]) continue;
+      const span = k.fmt.pagesPerEntry[l];
+      const base = vpn - (vpn % span);
+      if (base < vma.start || base + span > vma.end || pfnAt(base) % span !== 0) continue;
+      k.walker.seek(mm, base, st, l, k.rmap);
+      if (st.level !== l || st.kind !== Kind.NONE) continue;
+      const e = k.fmt.codec.leaf(pfnAt(base), attrs, l);
+      k.walker.set(mm, k.rmap, st.slot, st.index, l, base, e.lo, e.hi);
+      return true;
+    }
+  }
+  k.walker.seek(mm, vpn, st, 0, k.rmap);
+  if (st.level !== 0) return false;
+  if (st.kind !== Kind.NONE) return false;
+  // A COW mapping maps the raw pfn read-only: the first write copies it.
+  const e = k.fmt.codec.leaf(pfnAt(vpn), vma.isCow ? attrs & ~Attr.WRITE : attrs, 0);
+  k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
+  return true;
+}
