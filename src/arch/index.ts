@@ -2,8 +2,27 @@
 import { Format, type FormatSpec } from './format.js';
 import { x86_64, x86_64_la57 } from './x86_64.js';
 import { arm64_4k, arm64_16k, arm64_64k } from './arm64.js';
+import { riscvSpecs } from './riscv64.js';
+import { ppc8xxSpec, ppc64Specs } from './ppc.js';
+import { codecDecodesClearOnly } from './variants.js';
 
-const SPECS: readonly FormatSpec[] = [x86_64, x86_64_la57, arm64_4k, arm64_16k, arm64_64k];
+/**
+ * Formats whose exact encoding needs clear-only attributes (8xx pte_write =
+ * "RO clear"; riscv/book3s NX = "exec clear") use it when the codec decodes
+ * them; ppc-8xx cannot run without it and is registered only then.
+ */
+const CLEAR_ONLY = codecDecodesClearOnly();
+
+const SPECS: readonly FormatSpec[] = [
+  x86_64,
+  x86_64_la57,
+  arm64_4k,
+  arm64_16k,
+  arm64_64k,
+  ...riscvSpecs(CLEAR_ONLY),
+  ...(CLEAR_ONLY ? [ppc8xxSpec(true)] : []),
+  ...ppc64Specs(CLEAR_ONLY),
+];
 const cache = new Map<string, Format>();
 
 export function formatNames(): string[] {

@@ -3,6 +3,8 @@ import { formatNames, getFormat } from '../arch/index.js';
 import { parseScenario, ScenarioError } from '../scenario/parse.js';
 import { runScenario, type RunResult } from '../scenario/run.js';
 import { conformFiles } from './conform.js';
+import { xlatCommand, xlatUsage } from './xlat.js';
+import { vtopCommand, vtopUsage } from './vtop.js';
 
 export interface Io {
   readFile(path: string): string;
@@ -19,6 +21,11 @@ commands:
   conform FILE...    run scenarios on the model and on the real kernel and compare (root, Linux, gcc)
                      --json, --record (write conformance/golden/NAME.out), --harness BIN
   formats            list the page-table formats (arch names)
+  xlat --arch NAME --root PADDR --mem FILE VA...
+                     translate addresses through a page-table image (lines 'PADDR: VALUE');
+                     --kroot, --va-bits, --levels, --pa-bits, --hugepd, --json (mmsim xlat --help)
+  vtop FILE ADDR     run a scenario, then walk ADDR (REGION+OFF) level by level in its page tables;
+                     --as PROC, --json (mmsim vtop --help)
   help               this text
 
 exit codes: 0 ok, 1 an assertion failed, 2 the scenario is malformed or cannot run
@@ -35,6 +42,13 @@ export function runFiles(argv: string[], io: Io): number {
     return 0;
   }
   if (cmd === 'conform') return conformFiles(rest, io);
+  if (cmd === 'xlat' || cmd === 'vtop') {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(cmd === 'xlat' ? xlatUsage : vtopUsage);
+      return 0;
+    }
+    return cmd === 'xlat' ? xlatCommand(rest, io) : vtopCommand(rest, io);
+  }
   if (cmd !== 'run') {
     io.err(`mmsim: unknown command '${cmd}'\n${usage}`);
     return 2;

@@ -169,6 +169,36 @@ export class PhysMem implements FrameSource {
     return h;
   }
 
+  /**
+   * split_folio_to_order(0) (mm/huge_memory.c __split_huge_page): a large
+   * folio mapped only by PTEs and referenced only by its mappings becomes
+   * order-0 folios with the same pfns. The first keeps the folio's identity.
+   * Returns false (as can_split_folio does) when there are extra references
+   * (pins, GUP, the swap or page cache) or PMD mappings.
+   */
+  splitFolio(h: number): boolean {
+    const n = this.nrPages(h);
+    if (n === 1) return true;
+    if ((this.folioFlags[h] & FolioFlag.HUGETLB) !== 0 || this.entireMapcount[h] !== 0) return false;
+    if (this.pincount[h] !== 0 || this.refcount[h] !== this.totalMapcount[h]) return false;
+    const flags = this.folioFlags[h] & ~FolioFlag.LARGE_RMAPPABLE;
+    for (let p = h; p < h + n; p++) {
+      this.head[p] = p;
+      this.order[p] = 0;
+      this.refcount[p] = this.pageMapcount[p];
+      this.totalMapcount[p] = this.pageMapcount[p];
+      this.entireMapcount[p] = 0;
+      this.pincount[p] = 0;
+      this.folioFlags[p] = flags;
+      this.owner[p] = this.owner[h];
+      this.index[p] = this.index[h] + (p - h);
+      if (p !== h) this.serial[p] = this.nextSerial++;
+    }
+    // Pages no longer mapped anywhere are freed right away.
+    for (let p = h; p < h + n; p++) if (this.refcount[p] === 0) this.freeFolio(p);
+    return true;
+  }
+
   /** A folio reused without going through the allocator (a hugetlb pool page) is a new folio to observers. */
   renew(h: number): void {
     this.serial[h] = this.nextSerial++;

@@ -11,6 +11,10 @@ import type { Mm } from './mm.js';
 import { fit, vmaProt, wantsWriteNotify } from './pte.js';
 import { hugetlbFault } from './hugetlb.js';
 import { deviceContent, pfnmapFault } from './pfnmap.js';
+import { Leaf, MARKER, decodeSoftleaf, isMarker, newSoftleaf } from './softleaf.js';
+import { uffdWpFault } from './uffd.js';
+import { doSwapPage } from './swap.js';
+import { finishMigrationAt } from './migrate.js';
 import { anonFaultOrder, doHugePmdAnonymousPage, doHugePmdWpPage, newAnonFolio } from './thp.js';
 import { VM, type Vma } from './vma.js';
 
@@ -49,7 +53,6 @@ export function access(k: Kernel, mm: Mm, vpn: number, write: boolean, value = 0
   throw new Error(`access at vpn ${vpn} still faults after the fault handler ran`);
 }
 
-/** handle_mm_fault, after the arch code's access_error check. */
 /**
  * handle_mm_fault. `unshare` is FAULT_FLAG_UNSHARE (GUP's R/O pin of a page
  * that is not exclusive: reuse or copy, but stay read-only); `fromGup` skips
@@ -62,11 +65,44 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean, unsh
   if (!fromGup && (write ? !vma.has(VM.WRITE) : !vma.has(VM.READ | VM.WRITE | VM.EXEC))) {
     fail('SIGSEGV', `${write ? 'write' : 'read'} not permitted at ${addr(k, vpn)}`);
   }
+  // Non-present entries first, the same vocabulary at every level.
+  let inheritWp = false;
+  const kind0 = k.walker.seek(mm, vpn, k.st);
+  if (kind0 === Kind.SWAP) {
+    const leaf = decodeSoftleaf(k.fmt.codec, k.st.lo, k.st.hi, k.st.level, faultLeaf);
+    if (leaf.kind === Leaf.MARKER) {
+      // handle_pte_marker: guard -> SIGSEGV, poison -> SIGBUS, uffd-wp -> a none entry whose page inherits uffd-wp.
+      if (isMarker(leaf, MARKER.GUARD)) fail('SIGSEGV', `guard region at ${addr(k, vpn)}`);
+      if (isMarker(leaf, MARKER.POISONED)) fail('SIGBUS', `poisoned page at ${addr(k, vpn)}`);
+      inheritWp = isMarker(leaf, MARKER.UFFD_WP);
+      k.walker.set(mm, k.rmap, k.st.slot, k.st.index, k.st.level, k.st.vpn, 0, 0);
+    } else if (leaf.kind === Leaf.SWAP) {
+      return doSwapPage(k, mm, vma, vpn, write);
+    } else if (leaf.kind === Leaf.MIGRATION) {
+      // migration_entry_wait: the model's migrations complete before anyone waits; finish it.
+      return finishMigrationAt(k, mm, vpn);
+    }
+  } else if (kind0 === Kind.LEAF && write && vma.has(VM.UFFD_WP) && k.fmt.codec.has(k.st.lo, k.st.hi, Attr.UFFD_WP)) {
+    // A write to a write-protected entry goes to userfaultfd (handle_userfault), or is resolved in place (async).
+    return uffdWpFault(k, mm, vma, vpn);
+  } else if (kind0 === Kind.NONE || k.st.kind === Kind.TABLE) {
+    uffdMissingOrMinor(k, mm, vma, vpn);
+  }
+  if (inheritWp) {
+    handleFault(k, mm, vpn, write, unshare, fromGup);
+    // The new entry carries the write protection the marker held (pte_mkuffd_wp).
+    if (k.walker.seek(mm, vpn, k.st) === Kind.LEAF) {
+      const st = k.st;
+      const c = k.fmt.codec;
+      const e = c.leaf(c.pfn(st.lo, st.hi), (c.attrs(st.lo, st.hi) | Attr.UFFD_WP) & ~Attr.WRITE, st.level);
+      k.walker.set(mm, k.rmap, st.slot, st.index, st.level, st.vpn, e.lo, e.hi);
+    }
+    return;
+  }
   if (vma.has(VM.HUGETLB)) return hugetlbFault(k, mm, vma, vpn, write, unshare);
   if (vma.has(VM.PFNMAP | VM.MIXEDMAP) && !unshare) {
     if (pfnmapFault(k, mm, vma, vpn, write)) return;
   }
-  if (vma.has(VM.PFNMAP | VM.MIXEDMAP)) notSupported('pfnmap faults');
   // __handle_mm_fault: pud_alloc, pmd_alloc; a none PMD in a THP-enabled VMA
   // gets a huge PMD; a present huge leaf is handled at its own level.
   if (vma.isAnonymous && !vma.isShared && doHugePmdAnonymousPage(k, mm, vma, vpn, write)) return;
@@ -86,9 +122,20 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean, unsh
     if (vma.isAnonymous) return doAnonymousPage(k, mm, vma, vpn, write);
     return doFault(k, mm, vma, vpn, write);
   }
-  if (kind === Kind.SWAP) notSupported('swap and migration entries');
+  if (kind === Kind.SWAP) throw new Error('non-present entry left after the non-present handling');
   if ((write || unshare) && !k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return doWpPage(k, mm, vma, vpn, unshare);
   // A spurious fault: the entry already allows the access; the retry succeeds.
+}
+
+const faultLeaf = newSoftleaf();
+
+/** Missing and minor userfaults: the event is delivered; the model's handler then lets the fault map the page. */
+function uffdMissingOrMinor(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
+  if (!vma.has(VM.UFFD_MISSING | VM.UFFD_MINOR)) return;
+  const obj = vma.object;
+  const cached = obj !== null && obj.cache.has(vma.pgoffAt(vpn) - (obj.hugeBytes > 0 ? vma.pgoffAt(vpn) % (obj.hugeBytes / k.pageSize) : 0));
+  if (vma.has(VM.UFFD_MINOR) && cached) k.uffdEvents.push({ pid: mm.pid, vpn, kind: 'minor' });
+  else if (vma.has(VM.UFFD_MISSING) && !cached) k.uffdEvents.push({ pid: mm.pid, vpn, kind: 'missing' });
 }
 
 function addr(k: Kernel, vpn: number): string {

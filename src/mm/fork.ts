@@ -12,6 +12,14 @@ import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { splitHugeLeaf } from './thp.js';
 import { hugetlbCopyForFork } from './hugetlb.js';
+import { Leaf, MARKER, decodeSoftleaf, makeMarker, makeMigrationEntry, newSoftleaf } from './softleaf.js';
+import { newUffdCtx } from './uffd.js';
+import { SwpFlag, type Word2 } from '../arch/index.js';
+
+/** The codec's encoders return a shared scratch word: copy it before the next encode. */
+function copyWord(w: Word2): Word2 {
+  return { lo: w.lo, hi: w.hi };
+}
 import { notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
@@ -24,23 +32,31 @@ export function fork(k: Kernel, parent: Mm, name: string): Mm {
     if (v.has(VM.DONTCOPY)) continue;
     const cv = new Vma(v.start, v.end, v.flags, v.pgoff, v.object, 0);
     if (cv.object) cv.object.users++;
+    // dup_userfaultfd: with UFFD_FEATURE_EVENT_FORK the child's VMA is registered with a new context,
+    // otherwise it loses the registration (and with it any uffd-wp state, cleared below).
+    if (v.uffd?.eventFork) cv.uffd = newUffdCtx(v.uffd);
+    else cv.flags &= ~(VM.UFFD_WP | VM.UFFD_MISSING | VM.UFFD_MINOR);
     child.insert(cv);
     if (v.has(VM.WIPEONFORK)) continue;
     // anon_vma_fork: the child's VMA gets its own anon_vma (chained to the parent's).
     if (v.anonVma !== 0) cv.anonVma = k.newAnonVma();
-    if (!needsCopy(v)) continue;
+    if (!needsCopy(v, cv)) continue;
     copier.vma = v;
+    copier.childVma = cv;
     k.walker.walk(parent, v.start, v.end, copier);
   }
   return child;
 }
 
-function needsCopy(v: Vma): boolean {
-  return v.has(VM.PFNMAP | VM.MIXEDMAP | VM.UFFD_WP) || v.anonVma !== 0;
+/** vma_needs_copy: pfnmaps, uffd-wp in the child, guard markers (VM_MAYBE_GUARD), or anonymous pages. */
+function needsCopy(v: Vma, child: Vma): boolean {
+  return v.has(VM.PFNMAP | VM.MIXEDMAP | VM.MAYBE_GUARD) || child.has(VM.UFFD_WP) || v.anonVma !== 0;
 }
 
 class CopyVisitor extends BaseVisitor {
   vma!: Vma;
+  childVma!: Vma;
+  private readonly sl = newSoftleaf();
   private readonly k: Kernel;
   private readonly parent: Mm;
   private readonly child: Mm;
@@ -66,7 +82,7 @@ class CopyVisitor extends BaseVisitor {
     const mem = k.mem;
     if (vpn < this.vma.start || vpn + npages > this.vma.end) notSupported('fork of a huge leaf crossing a VMA boundary');
     const kind = c.kind(lo, hi, level);
-    if (kind !== Kind.LEAF) notSupported('fork of swap/migration entries and markers');
+    if (kind !== Kind.LEAF) return this.copyNonPresent(vpn, npages, level, slot, index);
     const per = k.fmt.pagesPerEntry[level];
     let copied = -1;
     for (let i = 0; i < npages / per; i++) {
@@ -78,7 +94,7 @@ class CopyVisitor extends BaseVisitor {
       const page = k.rmap.normalPage(elo, ehi, level);
       // The child's entry: old; uffd-wp only survives into a uffd-wp VMA.
       let childAttrs = attrs & ~Attr.YOUNG;
-      if (!this.vma.has(VM.UFFD_WP)) childAttrs &= ~Attr.UFFD_WP;
+      if (!this.childVma.has(VM.UFFD_WP)) childAttrs &= ~Attr.UFFD_WP;
       if (this.vma.has(VM.SHARED)) childAttrs &= ~Attr.DIRTY;
       let childPfn = pfn;
       if (page >= 0 && (mem.folioFlags[mem.headOf(page)] & FolioFlag.ANON) !== 0) {
@@ -119,6 +135,53 @@ class CopyVisitor extends BaseVisitor {
     }
     // copy_huge_pmd: the child's huge leaf gets its own deposited table.
     if (level > 0 && this.parent.deposits.has(vpn)) k.walker.deposit(this.child, k.rmap, vpn);
+    return WALK_CONTINUE;
+  }
+
+  /**
+   * copy_nonpresent_pte: a swap entry gains a user and stops being exclusive
+   * (in the parent too); a writable or exclusive migration entry becomes a
+   * read one on both sides in a COW mapping; guard and poison markers are
+   * copied, uffd-wp markers and bits only into a uffd-wp child.
+   */
+  private copyNonPresent(vpn: number, npages: number, level: number, slot: number, index: number): number {
+    const k = this.k;
+    const c = k.fmt.codec;
+    const per = k.fmt.pagesPerEntry[level];
+    const childWp = this.childVma.has(VM.UFFD_WP);
+    for (let i = 0; i < npages / per; i++) {
+      const ev = vpn + i * per;
+      const elo = k.walker.lo(slot, index + i);
+      const ehi = k.walker.hi(slot, index + i);
+      const leaf = decodeSoftleaf(c, elo, ehi, level, this.sl);
+      let out: Word2 | null = null;
+      if (leaf.kind === Leaf.MARKER) {
+        const bits = (leaf.offset & (MARKER.GUARD | MARKER.POISONED)) | (childWp ? leaf.offset & MARKER.UFFD_WP : 0);
+        if (bits !== 0) out = copyWord(makeMarker(c, bits));
+      } else if (leaf.kind === Leaf.SWAP) {
+        if (leaf.exclusive) {
+          const shared = copyWord(c.swap(leaf.type, leaf.offset, leaf.flags & ~SwpFlag.EXCLUSIVE));
+          k.walker.set(this.parent, k.rmap, slot, index + i, level, ev, shared.lo, shared.hi);
+        }
+        out = copyWord(c.swap(leaf.type, leaf.offset, leaf.flags & ~SwpFlag.EXCLUSIVE & ~(childWp ? 0 : SwpFlag.UFFD_WP)));
+      } else if (leaf.kind === Leaf.MIGRATION) {
+        let lo2 = elo;
+        let hi2 = ehi;
+        if ((leaf.writable || leaf.exclusive) && this.vma.isCow) {
+          const r = copyWord(makeMigrationEntry(c, leaf.offset, false, false, leaf.young, leaf.dirty, leaf.flags));
+          k.walker.set(this.parent, k.rmap, slot, index + i, level, ev, r.lo, r.hi);
+          lo2 = r.lo;
+          hi2 = r.hi;
+        }
+        const flags = c.swpFlags(lo2, hi2);
+        out = copyWord(c.swap(c.swpType(lo2, hi2), c.swpOffset(lo2, hi2), childWp ? flags : flags & ~SwpFlag.UFFD_WP));
+      }
+      if (out) {
+        const st = k.st;
+        k.walker.seek(this.child, ev, st, level, k.rmap);
+        k.walker.set(this.child, k.rmap, st.slot, st.index, level, ev, out.lo, out.hi);
+      }
+    }
     return WALK_CONTINUE;
   }
 

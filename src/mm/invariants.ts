@@ -15,6 +15,8 @@ import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { mmCounter } from './rmap.js';
 import { gupRefs } from './pins.js';
+import { MM_SWAPENTS } from './rmap.js';
+import { Leaf, decodeSoftleaf, newSoftleaf } from './softleaf.js';
 import { VM } from './vma.js';
 
 export class InvariantError extends Error {}
@@ -26,6 +28,7 @@ class CheckVisitor extends BaseVisitor {
   hugetlb = 0;
   /** This mm uses a shared table. */
   sharedSeen = false;
+  private readonly sl = newSoftleaf();
   constructor(
     private readonly k: Kernel,
     private readonly mm: Mm,
@@ -33,6 +36,8 @@ class CheckVisitor extends BaseVisitor {
     private readonly entireMap: Map<number, number>,
     /** Tables whose entries were already counted (a shared PMD table is reachable from several mms). */
     private readonly visited: Set<number>,
+    /** Swap entries found per swap offset. */
+    private readonly swapRefs: Map<number, number>,
   ) {
     super();
     this.tables = new Int32Array(k.fmt.nlevels);
@@ -65,8 +70,21 @@ class CheckVisitor extends BaseVisitor {
     const vma = this.mm.vmaAt(vpn);
     if (!vma || vpn + npages > vma.end) this.problems.push(`${where}: leaf outside any VMA`);
     const kind = c.kind(lo, hi, level);
-    if (kind !== Kind.LEAF) return WALK_CONTINUE;
     const per = k.fmt.pagesPerEntry[level];
+    if (kind === Kind.SWAP) {
+      const leaf = decodeSoftleaf(c, lo, hi, level, this.sl);
+      if (leaf.kind === Leaf.SWAP) {
+        this.rss[MM_SWAPENTS] += npages;
+        this.swapRefs.set(leaf.offset, (this.swapRefs.get(leaf.offset) ?? 0) + npages / per);
+      } else if (leaf.kind === Leaf.MIGRATION) {
+        if (!mem.isFolioPage(leaf.offset)) this.problems.push(`${where}: migration entry to pfn ${leaf.offset}, not a folio page`);
+        else if ((mem.folioFlags[mem.headOf(leaf.offset)] & FolioFlag.HUGETLB) === 0) this.rss[mmCounter(mem, mem.headOf(leaf.offset))] += npages;
+      } else if (leaf.kind === Leaf.MARKER && level > 0 && !(vma && vma.has(VM.HUGETLB))) {
+        this.problems.push(`${where}: a PTE marker above the PTE level outside hugetlb`);
+      }
+      return WALK_CONTINUE;
+    }
+    if (kind !== Kind.LEAF) return WALK_CONTINUE;
     for (let e = 0; e < npages / per; e++) {
       // Each entry of a contiguous group maps its own (physically consecutive) page.
       const a = c.attrs(lo, hi);
@@ -113,12 +131,13 @@ export function checkInvariants(k: Kernel): string[] {
   const pageMap = new Map<number, number>();
   const entireMap = new Map<number, number>();
   const visited = new Set<number>();
+  const swapRefs = new Map<number, number>();
   let tablesTotal = 0;
   let hugetlbFound = 0;
   let hugetlbCounted = 0;
   let anyShared = false;
   for (const mm of k.procs.values()) {
-    const v = new CheckVisitor(k, mm, pageMap, entireMap, visited);
+    const v = new CheckVisitor(k, mm, pageMap, entireMap, visited, swapRefs);
     k.walker.walk(mm, 0, k.walker.topPages, v);
     problems.push(...v.problems);
     for (let l = 0; l < k.fmt.nlevels; l++) {
@@ -145,6 +164,18 @@ export function checkInvariants(k: Kernel): string[] {
   if (mem.inUse[FrameKind.TABLE] !== k.walker.store.live) problems.push(`table frames in use ${mem.inUse[FrameKind.TABLE]} != tables ${k.walker.store.live}`);
   const cacheRefs = new Map<number, number>();
   for (const o of k.objects.values()) for (const h of o.cache.values()) cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+  // The swap device: every slot's count is its swap entries plus shmem references; swap-cache folios hold a reference.
+  if (k.swap) {
+    for (const o of k.objects.values()) for (const off of o.swapped.values()) swapRefs.set(off, (swapRefs.get(off) ?? 0) + 1);
+    for (const [off, n] of k.swap.count) if ((swapRefs.get(off) ?? 0) !== n) problems.push(`swap slot ${off}: count ${n}, entries ${swapRefs.get(off) ?? 0}`);
+    for (const [off, n] of swapRefs) if (!k.swap.count.has(off)) problems.push(`swap slot ${off} is referenced ${n} times but free`);
+    for (const [off, h] of k.swap.cache) {
+      cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+      if ((mem.folioFlags[h] & FolioFlag.SWAPCACHE) === 0) problems.push(`swap slot ${off}: cached folio ${h} lacks SWAPCACHE`);
+    }
+  } else if (swapRefs.size > 0) problems.push('swap entries without a swap device');
+  // A folio being migrated is held by the migration (its isolation reference).
+  for (const h of k.migrations.keys()) cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
   const gup = gupRefs(k);
   const poolFree = new Set<number>();
   for (const p of k.hugePools.values()) for (const h of p.free) poolFree.add(h);

@@ -13,7 +13,12 @@ import { splitHugeLeaf } from './thp.js';
 import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
 import { DEVICE_PFN_BASE } from './pfnmap.js';
+import { shmemSwapIn } from './swap.js';
+import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf, softleafUffdWp } from './softleaf.js';
 import { releaseRecordsOf } from './pins.js';
+import type { UffdEvent } from './uffd.js';
+import type { SwapDevice } from '../mem/swap.js';
+import type { Migration } from './migrate.js';
 
 /** Pages grabbed by one GUP call: pinned (FOLL_PIN) or referenced (FOLL_GET), released together. */
 export interface PinRecord {
@@ -56,6 +61,14 @@ export class Kernel {
   hugePfnmap = true;
   /** "BUG: Bad page map" reports (vm_normal_page found a special entry where none may be). */
   readonly badPageMaps: string[] = [];
+  /** userfaultfd events delivered to (and resolved by) the model's handler, for the output. */
+  readonly uffdEvents: UffdEvent[] = [];
+  /** Migrations in progress, by old folio head. */
+  readonly migrations = new Map<number, Migration>();
+  /** The swap device when swap is on (`set swap=on`). */
+  swap: SwapDevice | null = null;
+  /** Whether the swap device can take a whole THP (THP_SWAP with a non-rotational device); this machine's cannot. */
+  thpSwap = false;
   /** Pins and GUP references taken through GUP and not released yet. */
   readonly pins = new Map<number, PinRecord>();
   /** hugetlb hstates by huge page size in bytes. */
@@ -115,7 +128,7 @@ export class Kernel {
   }
 
   newObject(name: string, shmem: boolean): MappedObject {
-    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0, hugeBytes: 0, hugeResv: new Set(), devicePfn: -1 };
+    const obj: MappedObject = { id: this.nextObjectId++, name, shmem, sizePages: 0, cache: new Map(), users: 0, hugeBytes: 0, hugeResv: new Set(), devicePfn: -1, swapped: new Map() };
     this.objects.set(obj.id, obj);
     this.mem.registerOwner({ id: obj.id, shmem });
     return obj;
@@ -130,6 +143,8 @@ export class Kernel {
   cachePage(obj: MappedObject, index: number): number {
     let h = obj.cache.get(index);
     if (h !== undefined) return h;
+    const back = obj.shmem ? shmemSwapIn(this, obj, index) : undefined;
+    if (back !== undefined) return back;
     const flags = FolioFlag.UPTODATE | FolioFlag.LRU | (obj.shmem ? FolioFlag.SWAPBACKED : FolioFlag.MAPPEDTODISK);
     h = this.mem.allocFolio(0, flags);
     this.mem.owner[h] = obj.id;
@@ -153,6 +168,9 @@ export class Kernel {
     if (!obj.shmem) return;
     for (const h of obj.cache.values()) this.mem.put(h);
     obj.cache.clear();
+    // shmem_evict_inode: swapped-out pages of the object go too.
+    for (const off of obj.swapped.values()) this.swap?.put(off);
+    obj.swapped.clear();
     this.objects.delete(obj.id);
   }
 
@@ -190,11 +208,12 @@ export class Kernel {
    * mm/memory.c): every leaf inside goes through the walker's door, which
    * drops mapcounts, references and rss.
    */
-  zap(mm: Mm, start: number, end: number): void {
+  zap(mm: Mm, start: number, end: number, dropMarkers = true): void {
     const z = this.zapper;
     z.mm = mm;
     z.start = start;
     z.end = end;
+    z.dropMarkers = dropMarkers;
     this.walker.walk(mm, start, end, z);
   }
 
@@ -250,6 +269,9 @@ class ZapVisitor extends BaseVisitor {
   mm!: Mm;
   start = 0;
   end = 0;
+  /** ZAP_FLAG_DROP_MARKER: munmap and exit drop markers; MADV_DONTNEED keeps guard and uffd-wp markers. */
+  dropMarkers = true;
+  private readonly sl = newSoftleaf();
   private readonly k: Kernel;
   constructor(k: Kernel) {
     super();
@@ -276,13 +298,26 @@ class ZapVisitor extends BaseVisitor {
       return WALK_AGAIN;
     }
     const kind = k.fmt.codec.kind(lo, hi, level);
+    if (kind === Kind.SWAP && !this.dropMarkers && decodeSoftleaf(k.fmt.codec, lo, hi, level, this.sl).kind === Leaf.MARKER) {
+      return WALK_CONTINUE; // zap_nonpresent_ptes keeps markers unless told to drop them
+    }
+    // zap_install_uffd_wp_if_needed: a file-backed uffd-wp VMA keeps the protection as a marker (anonymous ones drop it).
+    let keep = 0;
+    if (!this.dropMarkers) {
+      const vma = this.mm.vmaAt(vpn);
+      const wp = kind === Kind.LEAF ? k.fmt.codec.has(lo, hi, Attr.UFFD_WP) : softleafUffdWp(decodeSoftleaf(k.fmt.codec, lo, hi, level, this.sl));
+      if (vma && wp && vma.has(VM.UFFD_WP) && !vma.isAnonymous) keep = MARKER.UFFD_WP;
+    }
     if (kind === Kind.LEAF && !k.fmt.codec.has(lo, hi, Attr.SPECIAL)) {
       // zap_present_ptes: the folio's dirty bit moves from the entry to the folio.
       const pfn = k.fmt.codec.pfn(lo, hi);
       if (k.mem.isFolioPage(pfn) && k.fmt.codec.has(lo, hi, Attr.DIRTY)) k.mem.folioFlags[k.mem.headOf(pfn)] |= FolioFlag.DIRTY;
     }
     const per = k.fmt.pagesPerEntry[level];
-    for (let i = 0; i < npages / per; i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, 0, 0);
+    const m = keep !== 0 ? makeMarker(k.fmt.codec, keep) : null;
+    const mlo = m ? m.lo : 0;
+    const mhi = m ? m.hi : 0;
+    for (let i = 0; i < npages / per; i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, mlo, mhi);
     if (level > 0) w.freeDeposit(this.mm, k.rmap, vpn);
     return WALK_CONTINUE;
   }

@@ -8,6 +8,8 @@ import { Kind, Attr, type Format } from '../arch/format.js';
 import { FolioFlag, type PhysMem } from '../mem/phys.js';
 import type { PtRoot } from '../pt/store.js';
 import type { EntryObserver } from '../walk/walker.js';
+import type { SwapDevice } from '../mem/swap.js';
+import { Leaf, decodeSoftleaf, newSoftleaf } from './softleaf.js';
 
 export const MM_FILEPAGES = 0;
 export const MM_ANONPAGES = 1;
@@ -58,8 +60,33 @@ export class Rmap implements EntryObserver {
     // Changing only the flags of a mapping (mprotect, wrprotect, young/dirty) is not an rmap event.
     if (oldPage === newPage && oldPage >= 0) return;
     if (newPage >= 0) this.addMapping(mm, newPage, level);
+    else this.softleaf(mm, newLo, newHi, level, +1);
     if (oldPage >= 0) this.removeMapping(mm, oldPage, level);
+    else this.softleaf(mm, oldLo, oldHi, level, -1);
   }
+
+  /**
+   * A swap entry holds a swap-slot reference (swap_duplicate/swap_free) and
+   * counts in MM_SWAPENTS; a migration entry keeps counting under its folio's
+   * rss counter while the folio is unmapped; markers count nothing.
+   */
+  private softleaf(mm: Accounted, lo: number, hi: number, level: number, delta: number): void {
+    const s = decodeSoftleaf(this.fmt.codec, lo, hi, level, this.leaf);
+    const pages = this.fmt.pagesPerEntry[level];
+    if (s.kind === Leaf.SWAP) {
+      if (!this.swap || s.type !== this.swap.type) throw new Error(`swap entry of type ${s.type} without that swap device`);
+      if (delta > 0) this.swap.dup(s.offset);
+      else this.swap.put(s.offset);
+      mm.rss[MM_SWAPENTS] += delta * pages;
+    } else if (s.kind === Leaf.MIGRATION && this.mem.isFolioPage(s.offset)) {
+      const h = this.mem.headOf(s.offset);
+      if ((this.mem.folioFlags[h] & FolioFlag.HUGETLB) === 0) mm.rss[mmCounter(this.mem, h)] += delta * pages;
+    }
+  }
+
+  /** The swap device (set when swap is on). */
+  swap: SwapDevice | null = null;
+  private readonly leaf = newSoftleaf();
 
   tableChanged(_root: PtRoot, _level: number, _delta: number): void {
     // Page-table pages are counted by the walker in PtRoot.tables (nr_ptes/nr_pmds/nr_puds).

@@ -9,6 +9,8 @@ import { unfoldContig } from './kernel.js';
 import { madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
 import { type HugePool, hugeSize, pool, reserveForMmap } from './hugetlb.js';
 import { allocDeviceRange } from './pfnmap.js';
+import { madvFree, pageout } from './swap.js';
+import { guardInstall, guardRemove } from './guard.js';
 import { fail, notSupported } from './errno.js';
 import { access, handleFault } from './fault.js';
 import type { Kernel } from './kernel.js';
@@ -307,16 +309,7 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
   const start = addr / k.pageSize;
   const end = start + pages(k, length);
   checkUserRange(k, start, end - start, 'EINVAL');
-  switch (advice) {
-    case 'free': case 'cold': case 'pageout':
-      notSupported(`madvise ${advice} (reclaim: the swap issue)`);
-    // eslint-disable-next-line no-fallthrough
-    case 'guard_install': case 'guard_remove':
-      notSupported(`madvise ${advice} (guard regions: the non-present-entries issue)`);
-    // eslint-disable-next-line no-fallthrough
-    case 'remove':
-      notSupported('madvise remove');
-  }
+  if (advice === 'remove') notSupported('madvise remove');
   const vmas = mm.overlapping(start, end);
   const unmapped = !mm.fullyMapped(start, end);
   if (advice === 'populate_read' || advice === 'populate_write') {
@@ -336,12 +329,21 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
         e = s + Math.floor((e - s) / per) * per;
         if (e <= s) continue;
       }
-      k.zap(mm, s, e);
+      k.zap(mm, s, e, false);
       // zap with reclaim_pt (CONFIG_PT_RECLAIM): whole empty PTE tables go.
       k.walker.reclaimEmptyLeafTables(mm, k.rmap, s, e);
     }
   } else if (advice === 'collapse') {
     for (const v of vmas) madviseCollapse(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
+  } else if (advice === 'pageout') {
+    for (const v of vmas) pageout(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
+  } else if (advice === 'free') {
+    for (const v of vmas) if (!v.isAnonymous || v.isShared || v.has(VM.LOCKED | VM.PFNMAP)) fail('EINVAL', 'MADV_FREE needs private anonymous memory');
+    for (const v of vmas) madvFree(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
+  } else if (advice === 'guard_install') {
+    guardInstall(k, mm, vmas, start, end);
+  } else if (advice === 'guard_remove') {
+    guardRemove(k, mm, vmas, start, end);
   } else if (advice === 'dontfork' || advice === 'dofork' || advice === 'wipeonfork' || advice === 'keeponfork' || advice === 'dontdump' || advice === 'dodump' || advice === 'hugepage' || advice === 'nohugepage') {
     for (const v of vmas) {
       if (advice === 'dofork' && v.has(VM.IO)) fail('EINVAL', 'MADV_DOFORK on a VM_IO mapping');
@@ -353,7 +355,8 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
     for (const v of k.isolate(mm, start, end)) v.flags = (v.flags & ~clear) | set;
     mm.mergeAround(start, end);
   }
-  // normal/random/sequential/willneed change nothing a page table shows here.
+  // normal/random/sequential/willneed/cold change nothing a page table shows here
+  // (MADV_COLD only moves folios to the inactive LRU, which is masked).
   if (unmapped) fail('ENOMEM', 'range not fully mapped');
 }
 

@@ -1,4 +1,5 @@
 import { HugetlbVmaLock, type ResvMap } from './hugetlb.js';
+import type { UffdCtx } from './uffd.js';
 
 // Virtual memory areas and their flags (include/linux/mm.h). Flags are kept in
 // our own compact bit order (all below 2^31, so plain bit operations work);
@@ -89,6 +90,8 @@ export interface MappedObject {
   hugeBytes: number;
   /** A device behind a pfnmap: its first pfn (-1 for other objects). */
   devicePfn: number;
+  /** shmem: page index -> swap offset of pages that were swapped out. */
+  readonly swapped: Map<number, number>;
   /** hugetlbfs shared mappings: huge-page indices reserved in the file (the inode's resv map). */
   readonly hugeResv: Set<number>;
 }
@@ -106,6 +109,8 @@ export class Vma {
   hugeResv: ResvMap | null = null;
   /** HPAGE_RESV_OWNER: this mapping made the reservations (a forked child's copy did not). */
   hugeResvOwner = false;
+  /** The userfaultfd context the VMA is registered with (vm_userfaultfd_ctx). */
+  uffd: UffdCtx | null = null;
   /** The hugetlb VMA lock (each VMA its own, as hugetlb_vm_op_open allocates one for a split piece). */
   readonly hugeLock = new HugetlbVmaLock();
 
@@ -153,6 +158,7 @@ export class Vma {
   splitAt(vpn: number): Vma {
     const tail = new Vma(vpn, this.end, this.flags, this.pgoffAt(vpn), this.object, this.anonVma);
     tail.hugeResv = this.hugeResv;
+    tail.uffd = this.uffd;
     tail.hugeResvOwner = this.hugeResvOwner;
     this.end = vpn;
     if (tail.object) tail.object.users++;
@@ -164,7 +170,7 @@ export class Vma {
     if (this.end !== next.start) return false;
     if (((this.flags ^ next.flags) & ~MERGE_IGNORED) !== 0) return false;
     if ((this.flags & VM_SPECIAL) !== 0) return false;
-    if (this.object !== next.object) return false;
+    if (this.object !== next.object || this.uffd !== next.uffd) return false;
     if (this.pgoff + this.pages !== next.pgoff) return false;
     return this.anonVma === 0 || next.anonVma === 0 || this.anonVma === next.anonVma;
   }

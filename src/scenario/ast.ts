@@ -85,7 +85,8 @@ export type MmapExtraFlag = (typeof MMAP_EXTRA_FLAGS)[number];
 
 export const UFFD_MODES = ['wp', 'missing', 'minor'] as const;
 export type UffdMode = (typeof UFFD_MODES)[number];
-export const UFFD_FLAGS = ['wp_unpopulated', 'async'] as const;
+/** `event_fork` is UFFD_FEATURE_EVENT_FORK (the child inherits the registration). */
+export const UFFD_FLAGS = ['wp_unpopulated', 'async', 'event_fork'] as const;
 export type UffdFlag = (typeof UFFD_FLAGS)[number];
 
 export const PIN_FLAGS = ['write', 'longterm', 'fast'] as const;

@@ -12,6 +12,9 @@ import type { Mm } from '../mm/mm.js';
 import { MAP, PROT, MREMAP, madvise, mmap, mprotect, mremap, munmap } from '../mm/syscalls.js';
 import { access } from '../mm/fault.js';
 import { setPoolSize } from '../mm/hugetlb.js';
+import { newUffdCtx, uffdRegister, uffdWriteProtect } from '../mm/uffd.js';
+import { migrateRange } from '../mm/migrate.js';
+import { swapOn } from '../mm/swap.js';
 import { FOLL, pinUserPages, pinUserPagesFast, releaseRecord } from '../gup/gup.js';
 import { formatPtdumpLine, ptdump } from '../views/ptdump.js';
 import { SMAPS_FIELDS, mapsOffset, mappingName, perms, smaps, smapsKb, smapsRollup, status, type SmapsField } from '../views/smaps.js';
@@ -29,7 +32,7 @@ export interface RunOptions {
 /** One block of output: a `show`, a failed operation, or an assertion failure. */
 export interface OutputRecord {
   line: number;
-  kind: 'show' | 'error' | 'assert';
+  kind: 'show' | 'error' | 'assert' | 'event';
   /** For shows: the view; for errors: the operation; for asserts: 'failed'. */
   what: string;
   process: string;
@@ -54,19 +57,14 @@ const PROT_BITS: Record<Prot, number> = {
 /** Statements and settings this version cannot run, with the issue that brings them. */
 function unsupported(s: Statement): string | null {
   switch (s.kind) {
-    case 'uffd': return 'userfaultfd (the non-present-entries issue)';
-    case 'migrate': return 'migration entries (the non-present-entries issue)';
     case 'mmap':
       for (const f of s.flags) if (f !== 'noreserve') return `mmap flag '${f}'`;
       return null;
     case 'madvise':
-      if (['free', 'pageout', 'cold'].includes(s.advice)) return `madvise ${s.advice} (reclaim: the swap issue)`;
-      if (['guard_install', 'guard_remove'].includes(s.advice)) return `madvise ${s.advice} (guard regions: the non-present-entries issue)`;
       if (s.advice === 'remove') return 'madvise remove';
       return null;
     case 'set': {
       const st = s.setting;
-      if (st.key === 'swap' && st.on) return 'swap (the swap issue)';
       if (st.key === 'option' && st.on) return `option.${st.name}`;
       return null;
     }
@@ -127,6 +125,7 @@ class Runner {
         throw e;
       }
     }
+    for (const s of settings) if (s.setting.key === 'swap' && s.setting.on) swapOn(this.k);
     this.procs.set('main', this.k.spawn('main'));
   }
 
@@ -149,6 +148,7 @@ class Runner {
         else if (e instanceof OpFailed) this.emit(s.loc, 'error', s.kind, [`! line ${s.loc.line}: ${s.kind}: ${e.message}`]);
         else throw e;
       }
+      this.drainEvents(s.loc);
       if (this.opts.checkInvariants !== false) {
         try {
           assertInvariants(this.k, `line ${s.loc.line}`);
@@ -159,6 +159,14 @@ class Runner {
     }
     const output = this.records.map((r) => r.lines.join('\n') + '\n').join('');
     return { exitCode, output, records: this.records, error, kernel: this.k };
+  }
+
+  /** userfaultfd events the model's handler received during the statement, one line each. */
+  private drainEvents(loc: Loc): void {
+    const ev = this.k.uffdEvents.splice(0);
+    if (ev.length === 0) return;
+    const names = new Map([...this.procs].map(([n, m]) => [m.pid, n]));
+    this.emit(loc, 'event', 'uffd', ev.map((e) => `uffd: ${e.kind} fault at ${this.regions.name(e.vpn * this.k.pageSize)} (${names.get(e.pid) ?? e.pid})`));
   }
 
   private err(loc: Loc, msg: string): ScenarioError {
@@ -315,6 +323,20 @@ class Runner {
         if (s.name) this.pins.set(s.name, r.record);
         return;
       }
+      case 'uffd': {
+        const start = Math.floor(this.addr(s.addr) / k.pageSize);
+        const end = start + Math.ceil(s.len.bytes / k.pageSize);
+        if (s.op === 'register') {
+          const ctx = newUffdCtx({ wpUnpopulated: s.flags.includes('wp_unpopulated'), async: s.flags.includes('async'), eventFork: s.flags.includes('event_fork') });
+          uffdRegister(k, mm, start, end, { wp: s.modes.includes('wp'), missing: s.modes.includes('missing'), minor: s.modes.includes('minor') }, ctx);
+        } else uffdWriteProtect(k, mm, start, end, s.op === 'wp');
+        return;
+      }
+      case 'migrate': {
+        const start = Math.floor(this.addr(s.addr) / k.pageSize);
+        migrateRange(k, mm, start, start + Math.ceil(s.len.bytes / k.pageSize));
+        return;
+      }
       case 'unpin': {
         const id = this.pins.get(s.name);
         if (id === undefined) throw new OpFailed(`pin ${s.name} does not exist`);
@@ -322,8 +344,6 @@ class Runner {
         if (k.pins.has(id)) releaseRecord(k, id);
         return;
       }
-      default:
-        throw new NotSupportedError(`'${s.kind}' is not supported yet`);
     }
   }
 

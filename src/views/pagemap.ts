@@ -2,12 +2,14 @@
 // /proc/kpagecount, computed from the page tables through the one walker
 // (fs/proc/task_mmu.c pagemap_pmd_range / pte_to_pagemap_entry /
 // pagemap_page_category; fs/proc/page.c stable_page_flags).
-import { Attr, Kind } from '../arch/index.js';
+import { Attr, Kind, SwpFlag } from '../arch/index.js';
 import { FolioFlag, FrameKind, PageFlag } from '../mem/phys.js';
 import type { Kernel } from '../mm/kernel.js';
 import type { Mm } from '../mm/mm.js';
 import { VM, type Vma } from '../mm/vma.js';
 import { hugeGeometry, hugeSize } from '../mm/hugetlb.js';
+import { Leaf, MARKER, decodeSoftleaf, isMarker, newSoftleaf, softleafUffdWp } from '../mm/softleaf.js';
+import { wpAsyncAllowed } from '../mm/uffd.js';
 import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
 
 /** pagemap flag bits, numbered from bit 55 (so they fit a small int). */
@@ -80,12 +82,14 @@ export function pageInfo(k: Kernel, mm: Mm, start: number, n: number): PageInfo 
   return info;
 }
 
+/** The categories every page of a VMA gets (pagemap_scan_test_walk): WPALLOWED, SOFT_DIRTY. */
 function vmaCategories(vma: Vma): number {
-  return vma.has(VM.SOFTDIRTY) ? SCAN.SOFT_DIRTY : 0;
+  return (vma.has(VM.SOFTDIRTY) ? SCAN.SOFT_DIRTY : 0) | (wpAsyncAllowed(vma) ? SCAN.WPALLOWED : 0);
 }
 
 class PagemapVisitor extends BaseVisitor {
   vma!: Vma;
+  private readonly sl = newSoftleaf();
   /** The level of the huge entries of a hugetlb VMA (-1 otherwise). */
   hugeLevel = -1;
   private readonly k: Kernel;
@@ -163,14 +167,23 @@ class PagemapVisitor extends BaseVisitor {
       }
       return WALK_CONTINUE;
     }
-    // Non-present entries: swap, migration, markers (the swap issue decodes them fully).
-    const f = c.swpFlags(lo, hi);
-    const frame = c.swpType(lo, hi) + c.swpOffset(lo, hi) * 32;
+    // Non-present entries: swap, migration, markers (pte_to_pagemap_entry /
+    // pagemap_page_category): SWAP always, uffd-wp from the swap bit or the
+    // marker, GUARD for guard markers; hugetlb shows only the uffd-wp bit.
+    const leaf = decodeSoftleaf(c, lo, hi, level, this.sl);
+    const wp = softleafUffdWp(leaf);
+    const guard = isMarker(leaf, MARKER.GUARD);
+    let pm = hugetlb ? 0 : PM.SWAP;
+    if (wp) pm |= PM.UFFD_WP;
+    if (guard) pm |= PM.GUARD;
+    if (!hugetlb && (leaf.flags & SwpFlag.SOFT_DIRTY) !== 0) pm |= PM.SOFT_DIRTY;
+    const cat = vcat | huge | SCAN.SWAPPED | (wp ? 0 : SCAN.WRITTEN) | (guard ? SCAN.GUARD : 0);
     for (let p = from; p < to; p++) {
       const i = p - this.start;
-      this.info.pm[i] = PM.SWAP | ((f & 2) !== 0 ? PM.UFFD_WP : 0);
-      this.info.frame[i] = frame;
-      this.info.scan[i] = vcat | huge | SCAN.SWAPPED | ((f & 2) !== 0 ? 0 : SCAN.WRITTEN);
+      this.info.pm[i] = pm;
+      // The frame field: type | offset << 5, the pfn advancing for migration entries of a huge leaf.
+      this.info.frame[i] = hugetlb ? -1 : leaf.type + (leaf.offset + (leaf.kind === Leaf.MIGRATION ? p - vpn : 0)) * 32;
+      this.info.scan[i] = cat;
     }
     return WALK_CONTINUE;
   }

@@ -7,6 +7,7 @@ import type { Mm } from '../mm/mm.js';
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, MM_SWAPENTS } from '../mm/rmap.js';
 import { thpEligible } from '../mm/thp.js';
 import { hugeSize } from '../mm/hugetlb.js';
+import { Leaf, decodeSoftleaf, newSoftleaf } from '../mm/softleaf.js';
 import { VM, VM_FLAG_INFO, type Vma } from '../mm/vma.js';
 import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
 
@@ -68,6 +69,10 @@ export function smaps(k: Kernel, mm: Mm, vma: Vma): SmapsRecord {
     const v = new SmapsVisitor(k, vma, f);
     k.walker.walk(mm, vma.start, vma.end, v);
   }
+  // shmem: Swap also counts the object's swapped-out pages in this VMA's range (not SwapPss).
+  if (vma.object?.shmem) {
+    for (const idx of vma.object.swapped.keys()) if (idx >= vma.pgoff && idx < vma.pgoff + vma.pages) f.Swap += k.pageSize;
+  }
   return { vma, fields: f, thpEligible: thpEligible(k, vma) ? 1 : 0, vmFlags: vmFlagMnemonics(vma.flags) };
 }
 
@@ -82,6 +87,7 @@ export function smapsRollup(k: Kernel, mm: Mm): Record<SmapsField, number> {
 }
 
 class SmapsVisitor extends BaseVisitor {
+  private readonly sl = newSoftleaf();
   private readonly k: Kernel;
   private readonly vma: Vma;
   private readonly f: Record<SmapsField, number>;
@@ -97,7 +103,23 @@ class SmapsVisitor extends BaseVisitor {
     const c = k.fmt.codec;
     const mem = k.mem;
     const kind = c.kind(lo, hi, level);
-    if (kind !== Kind.LEAF) return WALK_CONTINUE; // swap entries: the swap issue
+    if (kind === Kind.SWAP) {
+      // smaps_pte_entry: Swap per real swap entry, SwapPss shared by the slot's users.
+      const leaf = decodeSoftleaf(c, lo, hi, level, this.sl);
+      if (leaf.kind === Leaf.SWAP && k.swap) {
+        const bytes = npages * k.pageSize;
+        const users = k.swap.count.get(leaf.offset) ?? 1;
+        this.f.Swap += bytes;
+        this.f.SwapPss += users >= 2 ? Math.floor((bytes * 4096) / users) : bytes * 4096;
+      } else if (leaf.kind === Leaf.MIGRATION && mem.isFolioPage(leaf.offset)) {
+        // Pages behind migration entries are resident, counted as shared.
+        this.f.Rss += npages * k.pageSize;
+        this.f.Pss += npages * k.pageSize * 4096;
+        this.f.Shared_Clean += npages * k.pageSize;
+      }
+      return WALK_CONTINUE;
+    }
+    if (kind !== Kind.LEAF) return WALK_CONTINUE;
     const page = k.rmap.normalPage(lo, hi, level);
     if (page < 0) return WALK_CONTINUE; // zero page, special pfns: not counted
     if (this.vma.has(VM.HUGETLB)) {

@@ -1,0 +1,267 @@
+// Swap (mm/swapfile.c, mm/swap_state.c, mm/vmscan.c, mm/madvise.c):
+// MADV_PAGEOUT reclaims pages into swap entries, MADV_FREE makes anonymous
+// pages lazily freeable, and do_swap_page brings them back through the swap
+// cache. A THP is split before swap-out unless the device takes whole THPs
+// (kernel-oracle.md §5: this machine's rotational device does not).
+import { Attr, Kind, SwpFlag } from '../arch/index.js';
+import { FolioFlag, PageFlag } from '../mem/phys.js';
+import { SwapDevice } from '../mem/swap.js';
+import { fail } from './errno.js';
+import type { Kernel } from './kernel.js';
+import type { Mm } from './mm.js';
+import { fit, vmaProt } from './pte.js';
+import { Leaf, decodeSoftleaf, newSoftleaf } from './softleaf.js';
+import { splitHugeLeaf } from './thp.js';
+import { VM, type Vma } from './vma.js';
+
+/** swapon: one device, type 0. */
+export function swapOn(k: Kernel): void {
+  if (k.swap) return;
+  k.swap = new SwapDevice(0);
+  k.rmap.swap = k.swap;
+}
+
+const sl = newSoftleaf();
+
+/**
+ * do_swap_page: the folio comes from the swap cache, or is read into it.
+ * An exclusive entry maps it exclusive (and writable if the VMA allows); a
+ * write fault also takes it out of the swap cache (folio_free_swap, which
+ * dirties it). A read fault leaves it in the swap cache, clean.
+ */
+export function doSwapPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void {
+  const c = k.fmt.codec;
+  const mem = k.mem;
+  const st = k.st;
+  k.walker.seek(mm, vpn, st);
+  const leaf = decodeSoftleaf(c, st.lo, st.hi, st.level, sl);
+  const swap = k.swap;
+  if (!swap || leaf.kind !== Leaf.SWAP) throw new Error('doSwapPage without a swap entry');
+  if (st.level !== 0) throw new Error('swap entries above the PTE level are not modelled (no THP swap-in)');
+  const off = leaf.offset;
+  let h = swap.cache.get(off);
+  if (h === undefined) {
+    h = mem.allocFolio(0, FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU | FolioFlag.SWAPCACHE);
+    mem.content[h] = swap.content.get(off) ?? 0;
+    mem.get(h); // the swap cache's reference
+    swap.cache.set(off, h);
+  }
+  let attrs = vmaProt(vma) | (leaf.flags & SwpFlag.UFFD_WP ? Attr.UFFD_WP : 0) | (leaf.flags & SwpFlag.SOFT_DIRTY ? Attr.SOFT_DIRTY : 0);
+  if (leaf.exclusive) {
+    mem.pageFlags[h] |= PageFlag.ANON_EXCLUSIVE;
+    if (vma.has(VM.WRITE) && (attrs & Attr.UFFD_WP) === 0) {
+      attrs |= Attr.WRITE;
+      if (write) attrs |= Attr.DIRTY;
+    }
+  }
+  const { slot, index } = st;
+  const e = c.leaf(h, fit(k.fmt, attrs), 0);
+  k.walker.set(mm, k.rmap, slot, index, 0, vpn, e.lo, e.hi);
+  if (write) freeSwapCache(k, off);
+}
+
+/** folio_free_swap: drop a folio from the swap cache once no swap entry refers to its slot. */
+export function freeSwapCache(k: Kernel, off: number): void {
+  const swap = k.swap;
+  if (!swap) return;
+  const h = swap.cache.get(off);
+  if (h === undefined || (swap.count.get(off) ?? 0) !== 0) return;
+  swap.cache.delete(off);
+  k.mem.folioFlags[h] = (k.mem.folioFlags[h] & ~FolioFlag.SWAPCACHE) | FolioFlag.DIRTY;
+  swap.maybeFree(off);
+  k.mem.put(h);
+}
+
+/** Split a huge mapping and then its folio, so pages can be reclaimed one by one; false if the folio cannot split. */
+function splitForReclaim(k: Kernel, mm: Mm, vpn: number): boolean {
+  const st = k.st;
+  k.walker.seek(mm, vpn, st);
+  if (st.level > 0) {
+    if (k.fmt.codec.has(st.lo, st.hi, Attr.SPECIAL)) return false;
+    splitHugeLeaf(k, mm, st.slot, st.index, st.level, st.vpn);
+    k.walker.seek(mm, vpn, st);
+  }
+  const pfn = k.fmt.codec.pfn(st.lo, st.hi);
+  return k.mem.isFolioPage(pfn) && k.mem.splitFolio(k.mem.headOf(pfn));
+}
+
+/**
+ * MADV_PAGEOUT (madvise_cold_or_pageout_pte_range + reclaim_pages): private
+ * anonymous pages mapped only here go to swap (lazily freed clean ones are
+ * just dropped); shmem pages leave the page table and their object for swap;
+ * clean file pages are dropped from the page cache. Shared or pinned pages,
+ * the zero page and special entries stay.
+ */
+export function pageout(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
+  const c = k.fmt.codec;
+  const mem = k.mem;
+  if (vma.has(VM.PFNMAP | VM.MIXEDMAP | VM.HUGETLB | VM.LOCKED)) return;
+  for (let vpn = start; vpn < end; ) {
+    const st = k.st;
+    const kind = k.walker.seek(mm, vpn, st);
+    if (kind !== Kind.LEAF) {
+      vpn = Math.min(end, st.vpn + st.npages);
+      continue;
+    }
+    const page = k.rmap.normalPage(st.lo, st.hi, st.level);
+    if (page < 0) {
+      vpn = Math.min(end, st.vpn + st.npages);
+      continue;
+    }
+    const h0 = mem.headOf(page);
+    if (mem.totalMapcount[h0] > 1 || mem.maybeDmaPinned(h0)) {
+      vpn = Math.min(end, st.vpn + st.npages);
+      continue; // folio_maybe_mapped_shared / pinned: not reclaimed
+    }
+    if (mem.order[h0] > 0 && !k.thpSwap) {
+      // thp_swpout_fallback: split the mapping and the folio first.
+      if (!splitForReclaim(k, mm, vpn)) {
+        vpn = Math.min(end, st.vpn + st.npages);
+        continue;
+      }
+      continue;
+    }
+    reclaimPage(k, mm, vma, vpn);
+    vpn++;
+    void c;
+  }
+}
+
+function reclaimPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
+  const c = k.fmt.codec;
+  const mem = k.mem;
+  const st = k.st;
+  k.walker.seek(mm, vpn, st);
+  const { slot, index, lo, hi } = st;
+  const pfn = c.pfn(lo, hi);
+  const h = mem.headOf(pfn);
+  const a = c.attrs(lo, hi);
+  const f = mem.folioFlags[h];
+  const dirty = (a & Attr.DIRTY) !== 0 || (f & FolioFlag.DIRTY) !== 0;
+  if ((f & FolioFlag.ANON) !== 0) {
+    if ((f & FolioFlag.SWAPBACKED) === 0 && !dirty) {
+      // A lazily freed clean page is simply discarded.
+      k.walker.set(mm, k.rmap, slot, index, 0, vpn, 0, 0);
+      return;
+    }
+    const swap = k.swap;
+    if (!swap) return;
+    const off = swap.alloc(mem.content[pfn]);
+    const flags = ((mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) !== 0 ? SwpFlag.EXCLUSIVE : 0) |
+      ((a & Attr.UFFD_WP) !== 0 ? SwpFlag.UFFD_WP : 0) | ((a & Attr.SOFT_DIRTY) !== 0 ? SwpFlag.SOFT_DIRTY : 0);
+    const e = c.swap(swap.type, off, flags);
+    k.walker.set(mm, k.rmap, slot, index, 0, vpn, e.lo, e.hi);
+    return;
+  }
+  const obj = vma.object;
+  if (!obj) return;
+  const idx = mem.index[h];
+  if (obj.shmem) {
+    const swap = k.swap;
+    if (!swap) return;
+    // shmem_writeout: the PTE goes, the page's place in the object becomes a swap slot.
+    k.walker.set(mm, k.rmap, slot, index, 0, vpn, 0, 0);
+    const off = swap.alloc(mem.content[pfn]);
+    swap.dup(off);
+    obj.swapped.set(idx, off);
+    obj.cache.delete(idx);
+    mem.put(h);
+    return;
+  }
+  if (dirty) return; // dirty file pages need writeback first; the model does not write back
+  k.walker.set(mm, k.rmap, slot, index, 0, vpn, 0, 0);
+  if (obj.cache.get(idx) === h && mem.totalMapcount[h] === 0) {
+    obj.cache.delete(idx);
+    mem.put(h);
+  }
+}
+
+/** shmem_swapin_folio: a shmem page that was swapped out comes back into the object's page cache. */
+export function shmemSwapIn(k: Kernel, obj: { swapped: Map<number, number>; cache: Map<number, number>; id: number }, index: number): number | undefined {
+  const off = obj.swapped.get(index);
+  const swap = k.swap;
+  if (off === undefined || !swap) return undefined;
+  const h = k.mem.allocFolio(0, FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU | FolioFlag.DIRTY);
+  k.mem.content[h] = swap.content.get(off) ?? 0;
+  k.mem.owner[h] = obj.id;
+  k.mem.index[h] = index;
+  k.mem.get(h);
+  obj.cache.set(index, h);
+  obj.swapped.delete(index);
+  swap.put(off);
+  return h;
+}
+
+/**
+ * MADV_FREE (madvise_free_pte_range): anonymous pages mapped only here become
+ * lazily freeable (clean, old, !SWAPBACKED); swap entries in the range are
+ * freed; a large folio only partly covered is split first.
+ */
+export function madvFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
+  const c = k.fmt.codec;
+  const mem = k.mem;
+  if (!vma.isAnonymous || vma.isShared) fail('EINVAL', 'MADV_FREE needs private anonymous memory');
+  for (let vpn = start; vpn < end; ) {
+    const st = k.st;
+    const kind = k.walker.seek(mm, vpn, st);
+    if (kind === Kind.SWAP) {
+      const leaf = decodeSoftleaf(c, st.lo, st.hi, st.level, sl);
+      if (leaf.kind === Leaf.SWAP) {
+        k.walker.set(mm, k.rmap, st.slot, st.index, st.level, st.vpn, 0, 0);
+        if (k.swap) freeSwapCache(k, leaf.offset);
+      }
+      vpn = st.vpn + st.npages;
+      continue;
+    }
+    if (kind !== Kind.LEAF) {
+      vpn = Math.min(end, st.vpn + st.npages);
+      continue;
+    }
+    const page = k.rmap.normalPage(st.lo, st.hi, st.level);
+    if (page < 0) {
+      vpn = st.vpn + st.npages;
+      continue;
+    }
+    const h = mem.headOf(page);
+    if (mem.totalMapcount[h] !== (mem.order[h] > 0 && st.level === 0 ? countMapped(k, mm, h, st.vpn) : 1)) {
+      vpn = st.vpn + st.npages;
+      continue; // mapped elsewhere too
+    }
+    const n = mem.nrPages(h);
+    const folioStart = st.vpn - (page - h);
+    if (n > 1 && (folioStart < start || folioStart + n > end)) {
+      // Part of a large folio: split it (thp_split_page).
+      if (!splitForReclaim(k, mm, vpn)) {
+        vpn = st.vpn + st.npages;
+        continue;
+      }
+      continue;
+    }
+    const per = k.fmt.pagesPerEntry[st.level];
+    const entries = st.npages / per;
+    const { slot, index } = st;
+    for (let i = 0; i < entries; i++) {
+      const elo = k.walker.lo(slot, index + i);
+      const ehi = k.walker.hi(slot, index + i);
+      const a = c.attrs(elo, ehi);
+      const e = c.leaf(c.pfn(elo, ehi), a & ~(Attr.DIRTY | Attr.YOUNG), st.level);
+      k.walker.set(mm, k.rmap, slot, index + i, st.level, st.vpn + i * per, e.lo, e.hi);
+    }
+    mem.folioFlags[h] &= ~(FolioFlag.DIRTY | FolioFlag.SWAPBACKED);
+    vpn = st.vpn + st.npages;
+  }
+}
+
+function countMapped(k: Kernel, mm: Mm, h: number, around: number): number {
+  const n = k.mem.nrPages(h);
+  const st = k.st;
+  const start = around - (around % n);
+  let count = 0;
+  for (let v = start; v < start + n; v++) {
+    if (k.walker.seek(mm, v, st) !== Kind.LEAF || st.level !== 0) continue;
+    const pfn = k.fmt.codec.pfn(st.lo, st.hi);
+    if (k.mem.isFolioPage(pfn) && k.mem.headOf(pfn) === h) count++;
+  }
+  k.walker.seek(mm, around, st);
+  return count;
+}
