@@ -884,7 +884,7 @@ describe('errors', () => {
     );
     fails(
       `${PRE}\nuffd A 4K register missing sync`,
-      "t.mms:2:28: unknown uffd register mode or flag 'sync' (expected one of: wp, missing, minor, wp_unpopulated, async)",
+      "t.mms:2:28: unknown uffd register mode or flag 'sync' (expected one of: wp, missing, minor, wp_unpopulated, async, event_fork)",
     );
     fails(`${PRE}\nuffd A 4K wp missing`, "t.mms:2:14: unexpected 'missing' after end of statement");
     fails(`${PRE}\npin A 4K rw`, "t.mms:2:10: unknown pin flag 'rw' (expected write, longterm, fast or 'as NAME')");

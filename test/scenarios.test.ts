@@ -95,14 +95,15 @@ describe('runner error classes', () => {
   });
 
   it('an unsupported statement: exit code 2, "not supported yet" at its line:col, nothing runs', () => {
-    const uffd = run(['A = mmap 4M rw private anon', 'write A+0 4K', 'show maps', '  uffd A+0 4K wp'].join('\n'), 'u.mms');
+    // mmap's `locked` flag (MAP_LOCKED) is parsed but not modelled yet.
+    const uffd = run(['A = mmap 4M rw private anon', 'write A+0 4K', 'show maps', '  B = mmap 4M rw private anon locked'].join('\n'), 'u.mms');
     assert.equal(uffd.exitCode, 2);
     assert.equal(uffd.output, '', 'the scenario is rejected before anything runs');
     assert.deepEqual(uffd.records, []);
     assert.match(uffd.error ?? '', /^u\.mms:4:3: .*not supported yet/);
 
     // Inside `expect`, the location is the expect statement's.
-    const guard = run(['A = mmap 4M rw private anon', 'expect EINVAL madvise A+0 8K guard_install'].join('\n'), 'g.mms');
+    const guard = run(['A = mmap 4M rw private anon', 'expect EINVAL madvise A+0 8K remove'].join('\n'), 'g.mms');
     assert.equal(guard.exitCode, 2);
     assert.equal(guard.output, '');
     assert.match(guard.error ?? '', /^g\.mms:2:1: .*not supported yet/);

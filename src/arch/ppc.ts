@@ -96,7 +96,7 @@ export const B3S = {
 
 /** NX as "EXEC clear" when the codec decodes clear-only attributes. */
 function nxClear(clearOnly: boolean, execBit: Mask64): { NX: AttrBits } | Record<string, never> {
-  return clearOnly ? { NX: { set: NO_BITS, clear: execBit } } : {};
+  return clearOnly ? { NX: { set: NO_BITS, clear: execBit, when: 'valid' } } : {};
 }
 
 // ------------------------------------------------------------------ 8xx

@@ -67,7 +67,7 @@ export const RISCV = {
  * NX is "X clear" (pte_exec); without it the format has no NX (see header).
  */
 export function riscvNx(clearOnly: boolean): AttrBits | undefined {
-  return clearOnly ? { set: NO_BITS, clear: bit(RISCV.X) } : undefined;
+  return clearOnly ? { set: NO_BITS, clear: bit(RISCV.X), when: 'valid' } : undefined;
 }
 
 function codec(nlevels: number, clearOnly: boolean): CodecSpec {

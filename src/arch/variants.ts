@@ -538,9 +538,12 @@ function rootFor(a: XlatArch, va: bigint, root: bigint, kroot: bigint | undefine
     if (quadrant === 1 || quadrant === 2) return `address is in quadrant ${quadrant} (not translated by these tables)`;
     return quadrant === 3 && kroot !== undefined ? kroot : root;
   }
-  const upper = va >> BigInt(a.vaBits - 1);
-  const ones = B(64 - a.vaBits + 1) - 1n;
-  if (upper !== 0n && upper !== ones) return `address is not canonical (bits 63:${a.vaBits - 1} must all be equal)`;
+  // x86-64 and RISC-V sign-extend bit VA-1; arm64 selects TTBR0/TTBR1 by
+  // bits 63:VA (all zeros or all ones), bit VA-1 being an index bit.
+  const from = a.family === 'arm64' ? a.vaBits : a.vaBits - 1;
+  const upper = va >> BigInt(from);
+  const ones = B(64 - from) - 1n;
+  if (upper !== 0n && upper !== ones) return `address is not canonical (bits 63:${from} must all be equal)`;
   return upper !== 0n && kroot !== undefined ? kroot : root;
 }
 
@@ -621,13 +624,17 @@ export function translate(a: XlatArch, mem: PhysReader, root: bigint, va: bigint
       return res;
     }
     if (hw.group) {
+      // Every entry of the naturally aligned group must be a leaf of the same
+      // size and kind, its output advancing from the group's first entry.
       const g = hw.group;
       const first = index - (index % g.entries);
+      const e0 = readEntry(mem, a, tableAddr + BigInt(first * a.entryBytes));
+      const d0 = decodeHw(a, e0, level, parent);
       for (let i = 0; i < g.entries; i++) {
-        const other = readEntry(mem, a, tableAddr + BigInt((first + i) * a.entryBytes));
-        const d = decodeHw(a, other, level, parent);
-        const expect = hw.addr + BigInt(i - (index - first)) * g.step;
-        if (d.kind !== 'leaf' || d.addr !== expect || (other & g.same) !== (value & g.same) || d.size !== hw.size) {
+        const other = i === 0 ? e0 : readEntry(mem, a, tableAddr + BigInt((first + i) * a.entryBytes));
+        const d = i === 0 ? d0 : decodeHw(a, other, level, parent);
+        const expect = d0.addr + BigInt(i) * g.step;
+        if (d0.kind !== 'leaf' || d.kind !== 'leaf' || d.addr !== expect || (other & g.same) !== (e0 & g.same) || d.size !== hw.size) {
           res.error = `inconsistent ${fmtSize(hw.size)} group at ${L.name}[${first + i}] (the group is ${L.name}[${first}..${first + g.entries - 1}])`;
           return res;
         }

@@ -103,7 +103,7 @@ const hexw = (v: bigint, bytes: number): string => '0x' + v.toString(16).padStar
 /** The lines describing one translation (shared with vtop). */
 export function formatResult(a: XlatArch, r: XlatResult): string[] {
   const out: string[] = [];
-  const w = Math.max(...a.levels.map((l) => l.name.length)) + 7;
+  const w = Math.max(...a.levels.map((l) => `${l.name}[${2 ** l.bits - 1}]`.length));
   for (const s of r.steps) {
     const where = `${s.name}[${s.index}]`.padEnd(w);
     let tail = '';

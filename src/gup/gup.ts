@@ -77,6 +77,8 @@ export function checkVmaFlags(vma: Vma, flags: number): ErrnoName | null {
     if (!vma.isAnonymous && (flags & (FOLL.PIN | FOLL.LONGTERM)) === (FOLL.PIN | FOLL.LONGTERM) && vma.has(VM.SHARED) && vma.object !== null && !vma.object.shmem && vma.object.hugeBytes === 0) return 'EFAULT';
     if (!vma.has(VM.WRITE)) {
       if ((flags & FOLL.FORCE) === 0) return 'EFAULT';
+      // hugetlb does not support FOLL_FORCE|FOLL_WRITE.
+      if (vma.has(VM.HUGETLB)) return 'EFAULT';
       if (!vma.isCow) return 'EFAULT';
     }
   } else if (!vma.has(VM.READ)) {
@@ -110,6 +112,15 @@ function canFollowWrite(k: Kernel, vma: Vma, attrs: number, page: number, flags:
   return (attrs & Attr.UFFD_WP) === 0;
 }
 
+/** hugetlbfs_pagecache_present: the huge page at vpn exists in a shared hugetlb file. */
+function hugetlbPagecachePresent(k: Kernel, vma: Vma, vpn: number): boolean {
+  const obj = vma.object;
+  if (!obj || !vma.has(VM.MAYSHARE) || obj.hugeBytes === 0) return false;
+  const per = obj.hugeBytes / k.pageSize;
+  const idx = vma.pgoffAt(vpn);
+  return obj.cache.has(idx - (idx % per));
+}
+
 type Follow = { pfn: number; pages: number } | 'fault' | 'unshare' | ErrnoName;
 
 /** follow_page_mask: the page at vpn and the pages left in its leaf, or what to do instead. */
@@ -120,7 +131,7 @@ function followPageMask(k: Kernel, mm: Mm, vma: Vma, vpn: number, flags: number)
     const kind = k.walker.seek(mm, vpn, st);
     if (kind === Kind.NONE) {
       // no_page_table: FOLL_DUMP does not fault in pages that would only read zeros.
-      if ((flags & FOLL.DUMP) !== 0 && (vma.isAnonymous || vma.has(VM.HUGETLB))) return 'EFAULT';
+      if ((flags & FOLL.DUMP) !== 0 && (vma.isAnonymous || (vma.has(VM.HUGETLB) && !hugetlbPagecachePresent(k, vma, vpn)))) return 'EFAULT';
       return 'fault';
     }
     if (kind !== Kind.LEAF) return 'fault'; // swap, migration, markers: the fault handles them
@@ -248,6 +259,8 @@ function gup(k: Kernel, mm: Mm, startByte: number, nr: number, flags: number, fa
   if (startByte % k.pageSize !== 0) fail('EINVAL', 'GUP start is not page aligned');
   const start = startByte / k.pageSize;
   if (start + nr > k.fmt.userPages) fail('EFAULT', 'GUP range beyond the user address space');
+  // mm_set_has_pinned_flag: fork will then copy maybe-pinned anonymous pages.
+  if ((flags & FOLL.PIN) !== 0) mm.hasPinned = true;
   const out: number[] = [];
   let error: ErrnoName | null = null;
   if (fast) {
@@ -279,10 +292,17 @@ export function pinUserPages(k: Kernel, mm: Mm, start: number, nr: number, flags
   return gup(k, mm, start, nr, flags | FOLL.PIN | FOLL.TOUCH, false);
 }
 
+/** gup_fast_fallback accepts only these caller flags (anything else is EINVAL). */
+const FAST_FLAGS = FOLL.WRITE | FOLL.LONGTERM | FOLL.FORCE | FOLL.PIN | FOLL.GET | FOLL.FAST_ONLY | FOLL.NOFAULT | FOLL.PCI_P2PDMA | FOLL.HONOR_NUMA_FAULT;
+
+function validFast(flags: number): void {
+  if ((flags & ~FAST_FLAGS) !== 0) fail('EINVAL', 'flag not allowed for gup_fast');
+}
+
 /** pin_user_pages_fast. */
 export function pinUserPagesFast(k: Kernel, mm: Mm, start: number, nr: number, flags: number): GupResult {
   validArgs(flags | FOLL.PIN, flags);
-  mm.hasPinned = true;
+  validFast(flags);
   return gup(k, mm, start, nr, flags | FOLL.PIN, true);
 }
 
@@ -295,6 +315,14 @@ export function getUserPages(k: Kernel, mm: Mm, start: number, nr: number, flags
 /** get_user_pages_fast. */
 export function getUserPagesFast(k: Kernel, mm: Mm, start: number, nr: number, flags: number): GupResult {
   validArgs(flags | FOLL.GET, flags);
+  validFast(flags);
   return gup(k, mm, start, nr, flags | FOLL.GET, true);
+}
+
+/** get_user_pages_fast_only: the lockless walk alone (FOLL_FAST_ONLY), short when it bails out. */
+export function getUserPagesFastOnly(k: Kernel, mm: Mm, start: number, nr: number, flags: number): GupResult {
+  validArgs(flags | FOLL.GET, flags);
+  validFast(flags);
+  return gup(k, mm, start, nr, flags | FOLL.GET | FOLL.FAST_ONLY, true);
 }
 

@@ -14,7 +14,7 @@ import { deviceContent, pfnmapFault } from './pfnmap.js';
 import { Leaf, MARKER, decodeSoftleaf, isMarker, newSoftleaf } from './softleaf.js';
 import { uffdWpFault } from './uffd.js';
 import { doSwapPage } from './swap.js';
-import { finishMigrationAt } from './migrate.js';
+import { finishMigrationAt, findMappings } from './migrate.js';
 import { anonFaultOrder, doHugePmdAnonymousPage, doHugePmdWpPage, newAnonFolio } from './thp.js';
 import { VM, type Vma } from './vma.js';
 
@@ -41,8 +41,8 @@ export function access(k: Kernel, mm: Mm, vpn: number, write: boolean, value = 0
         }
         const pfn = c.pfn(st.lo, st.hi) + (vpn - st.vpn);
         if (write) {
-          if (!k.mem.isFolioPage(pfn)) throw new Error(`store to a frame that is not a folio page (pfn ${pfn})`);
-          k.mem.content[pfn] = value >>> 0;
+          // Device memory behind a pfnmap keeps no contents in the model.
+          if (k.mem.isFolioPage(pfn)) k.mem.content[pfn] = value >>> 0;
           return value >>> 0;
         }
         return k.mem.isFolioPage(pfn) ? k.mem.content[pfn] : 0;
@@ -273,9 +273,11 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare: boolean): v
       const swapcache = (mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0 ? 1 : 0;
       reuse = mem.refcount[h] <= 1 + swapcache && mem.refcount[h] - swapcache === 1;
     } else if (!reuse) {
-      reuse = mem.refcount[h] === mem.totalMapcount[h] && mappingsInMm(k, mm, vpn, h) === mem.totalMapcount[h];
-      st.lo = k.walker.lo(st.slot, st.index);
-      st.hi = k.walker.hi(st.slot, st.index);
+      // __wp_can_reuse_large_anon_folio: a large folio with a single mapping is not reused (it is better
+      // freed); otherwise reuse when every reference is a mapping and every mapping is in this mm.
+      reuse = mem.totalMapcount[h] > 1 && mem.refcount[h] === mem.totalMapcount[h] &&
+        findMappings(k, h, mm).length === mem.totalMapcount[h];
+      k.walker.seek(mm, vpn, st);
     }
     if (reuse) {
       mem.pageFlags[pfn] |= PageFlag.ANON_EXCLUSIVE;
@@ -293,21 +295,6 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare: boolean): v
   const keep = attrs & (Attr.SOFT_DIRTY | Attr.UFFD_WP);
   const e = c.leaf(h, fit(k.fmt, vmaProt(vma) | (unshare ? 0 : writeAttrs(vma)) | keep), 0);
   k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
-}
-
-/** How many PTEs of `mm` around vpn map pages of the large folio `h` (its natural-aligned window). */
-function mappingsInMm(k: Kernel, mm: Mm, vpn: number, h: number): number {
-  const n = k.mem.nrPages(h);
-  const start = vpn - (vpn % n);
-  const st = k.st;
-  let count = 0;
-  for (let v = start; v < start + n; v++) {
-    if (k.walker.seek(mm, v, st) !== Kind.LEAF || st.level !== 0) continue;
-    const pfn = k.fmt.codec.pfn(st.lo, st.hi);
-    if (k.mem.isFolioPage(pfn) && k.mem.headOf(pfn) === h) count++;
-  }
-  k.walker.seek(mm, vpn, st);
-  return count;
 }
 
 export { wantsWriteNotify };

@@ -27,6 +27,17 @@ import { VM, Vma } from './vma.js';
 
 export function fork(k: Kernel, parent: Mm, name: string): Mm {
   const child = k.spawn(name);
+  try {
+    dupMmap(k, parent, child);
+  } catch (e) {
+    // dup_mm failed: the half-built child is torn down and fork returns the error.
+    k.exitMm(child);
+    throw e;
+  }
+  return child;
+}
+
+function dupMmap(k: Kernel, parent: Mm, child: Mm): void {
   const copier = new CopyVisitor(k, parent, child);
   for (const v of parent.vmas) {
     if (v.has(VM.DONTCOPY)) continue;
@@ -45,7 +56,6 @@ export function fork(k: Kernel, parent: Mm, name: string): Mm {
     copier.childVma = cv;
     k.walker.walk(parent, v.start, v.end, copier);
   }
-  return child;
 }
 
 /** vma_needs_copy: pfnmaps, uffd-wp in the child, guard markers (VM_MAYBE_GUARD), or anonymous pages. */
@@ -99,7 +109,8 @@ class CopyVisitor extends BaseVisitor {
       let childPfn = pfn;
       if (page >= 0 && (mem.folioFlags[mem.headOf(page)] & FolioFlag.ANON) !== 0) {
         const h = mem.headOf(page);
-        if (mem.maybeDmaPinned(h) && (mem.pageFlags[page] & PageFlag.ANON_EXCLUSIVE) !== 0) {
+        // folio_needs_cow_for_dma: only in COW mappings of an mm that has pinned pages (MMF_HAS_PINNED).
+        if (this.parent.hasPinned && this.vma.isCow && mem.maybeDmaPinned(h) && (mem.pageFlags[page] & PageFlag.ANON_EXCLUSIVE) !== 0) {
           const hugetlb = (mem.folioFlags[h] & FolioFlag.HUGETLB) !== 0;
           if (level > 0 && !hugetlb) {
             // copy_huge_pmd: a maybe-pinned THP is not shared; the PMD is split and the PTEs copied one by one.

@@ -45,11 +45,12 @@ class MappingFinder extends BaseVisitor {
   }
 }
 
-function findMappings(k: Kernel, h: number): { mm: Mm; vpn: number; level: number }[] {
+/** The rmap walk: every entry mapping a page of folio h, in every mm (or only in `only`). */
+export function findMappings(k: Kernel, h: number, only?: Mm): { mm: Mm; vpn: number; level: number }[] {
   const f = new MappingFinder(k);
   f.h = h;
   f.n = k.mem.nrPages(h);
-  for (const mm of k.procs.values()) {
+  for (const mm of only ? [only] : k.procs.values()) {
     f.mm = mm;
     for (const v of mm.vmas) k.walker.walk(mm, v.start, v.end, f);
   }

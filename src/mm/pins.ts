@@ -10,14 +10,19 @@ import type { Kernel } from './kernel.js';
 /** FOLL_PIN (mm/internal.h); the rest of the FOLL_ flags live in src/gup. */
 export const FOLL_PIN = 1 << 19;
 
+/**
+ * try_grab_folio skips only is_zero_folio(): the 4K zero page. The huge zero
+ * folio is referenced and pinned like any large folio (the 6.18 change that
+ * made its PMDs special keeps "GUP can still take a reference on them").
+ */
 export function isZeroFolioPage(k: Kernel, pfn: number): boolean {
-  return pfn === k.mem.zeroPfn || (k.mem.isFolioPage(pfn) && k.mem.headOf(pfn) === k.hugeZeroPfn);
+  return pfn === k.mem.zeroPfn;
 }
 
 /** try_grab_folio for one page; returns false when the folio cannot be grabbed. */
 export function grab(k: Kernel, pfn: number, flags: number): boolean {
   const mem = k.mem;
-  // The zero folios are never pinned, and the model does not refcount them.
+  // The zero page is never pinned, and the model does not refcount it.
   if (isZeroFolioPage(k, pfn)) return true;
   if (!mem.isFolioPage(pfn)) return false;
   const h = mem.headOf(pfn);

@@ -23,7 +23,8 @@ export function protAttrs(flags: number, writeNotify: boolean): number {
  * shmem does not account dirty pages.
  */
 export function wantsWriteNotify(vma: Vma): boolean {
-  return (vma.flags & VM.SHARED) !== 0 && vma.object !== null && !vma.object.shmem;
+  // Specialty mappings (pfnmaps) and hugetlb never use write notification.
+  return (vma.flags & VM.SHARED) !== 0 && vma.object !== null && !vma.object.shmem && (vma.flags & (VM.PFNMAP | VM.MIXEDMAP | VM.HUGETLB)) === 0;
 }
 
 export function vmaProt(vma: Vma): number {

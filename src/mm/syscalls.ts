@@ -250,7 +250,8 @@ export function changeProtection(k: Kernel, mm: Mm, vma: Vma, start: number, end
   v.start = start;
   v.end = end;
   v.prot = fit(k.fmt, vmaProt(vma));
-  v.tryWritable = vma.has(VM.WRITE) && (vma.has(VM.SHARED) ? wantsWriteNotify(vma) : true);
+  // hugetlb_change_protection applies vm_page_prot only; no write upgrade.
+  v.tryWritable = !vma.has(VM.HUGETLB) && vma.has(VM.WRITE) && (vma.has(VM.SHARED) ? wantsWriteNotify(vma) : true);
   k.walker.walk(mm, start, end, v);
 }
 

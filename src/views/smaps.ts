@@ -213,7 +213,7 @@ export function status(k: Kernel, mm: Mm): Status {
     RssAnon: kb(mm.rss[MM_ANONPAGES]),
     RssFile: kb(mm.rss[MM_FILEPAGES]),
     RssShmem: kb(mm.rss[MM_SHMEMPAGES]),
-    VmPTE: tableBytes / 1024,
+    VmPTE: Math.floor(tableBytes / 1024), // mm_pgtables_bytes(mm) >> 10
     VmSwap: kb(mm.rss[MM_SWAPENTS]),
     HugetlbPages: kb(mm.hugetlbPages),
   };

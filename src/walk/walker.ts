@@ -91,6 +91,7 @@ export class WalkState {
 export class Walker {
   readonly fmt: Format;
   readonly store: TableStore;
+  private readonly codec: Format['codec'];
   // Format constants, copied to fields once (monomorphic, no lookups through fmt).
   private readonly nlevels: number;
   private readonly stride2: number;
@@ -119,6 +120,7 @@ export class Walker {
     this.inv = fmt.invPagesPerEntry;
     this.contEntries = fmt.contEntries;
     const c = fmt.codec;
+    this.codec = c;
     this.validLo = c.validLo;
     this.validHi = c.validHi;
     this.leafMaskLo = c.leafMaskLo;
@@ -146,6 +148,16 @@ export class Walker {
   isTable(lo: number, hi: number, level: number): boolean {
     return level > 0 && ((lo & this.validLo) !== 0 || (hi & this.validHi) !== 0) &&
       ((lo & this.leafMaskLo[level]) !== this.leafValLo[level] || (hi & this.leafMaskHi[level]) !== this.leafValHi[level]);
+  }
+
+  /**
+   * A present leaf (valid, or PROT_NONE = present-invalid) with the contiguous
+   * bit: huge_ptep_get's pte_present && pte_cont (arch/arm64/mm/hugetlbpage.c,
+   * mm/contpte.c). A swap entry never starts a group (there the bit is an offset bit).
+   */
+  isContLeaf(lo: number, hi: number, level: number): boolean {
+    return ((lo & this.codec.presentLo[level]) !== 0 || (hi & this.codec.presentHi[level]) !== 0) &&
+      ((lo & this.contLo) !== 0 || (hi & this.contHi) !== 0) && !this.isTable(lo, hi, level);
   }
 
   /** Slot of the table a table entry points to. */
@@ -316,7 +328,7 @@ export class Walker {
       }
       let n = ppe;
       const cont = this.contEntries[level];
-      if (cont !== 0 && ((lo & this.contLo) !== 0 || (hi & this.contHi) !== 0) && (this.contLo | this.contHi) !== 0) {
+      if (cont !== 0 && this.isContLeaf(lo, hi, level)) {
         // A contiguous group is one leaf: report it from its first entry.
         index -= index % cont;
         off = slot * this.stride2 + 2 * index;
@@ -354,9 +366,13 @@ export class Walker {
     let i = Math.floor((start - tableVpn) * inv);
     const iEnd = Math.min(this.entries[level], Math.ceil((end - tableVpn) * inv));
     const cont = this.contEntries[level];
-    if (cont !== 0) i -= i % cont; // a group that starts before `start` is still one leaf
     let words = this.store.words;
     const base = slot * this.stride2;
+    if (cont !== 0 && i % cont !== 0) {
+      // A contiguous group that starts before `start` is still one leaf: begin at its first entry.
+      const g = i - (i % cont);
+      if (this.isContLeaf(words[base + 2 * g], words[base + 2 * g + 1], level)) i = g;
+    }
     let holeStart = -1;
     let r = WALK_CONTINUE;
     for (; i < iEnd; i++) {
@@ -383,7 +399,7 @@ export class Walker {
       }
       let n = ppe;
       let step = 0;
-      if (cont !== 0 && ((lo & this.contLo) !== 0 || (hi & this.contHi) !== 0)) {
+      if (cont !== 0 && this.isContLeaf(lo, hi, level)) {
         n = ppe * cont;
         step = cont - 1;
       }

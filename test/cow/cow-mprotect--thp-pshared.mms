@@ -1,0 +1,19 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "Basic COW after fork() with mprotect() optimization" ... with a partially shared THP: the first subpage COW-shared with a child that exited (run_with_partial_shared_thp).
+# Expected: mprotect(R)+mprotect(RW) in the parent must not map the COW-shared page writable: no leak from parent into child.
+A = mmap 2M rw private anon
+madvise A+0 2M hugepage
+write A+0 2M value=1
+madvise A+4K 2044K dontfork
+fork tmp
+exit tmp
+madvise A+4K 2044K dofork
+fork child
+mprotect A+0 2M r
+mprotect A+0 2M rw
+write A+0 2M value=2
+assert content A+0 2M == 2
+assert content child:A+0 2M == 1
+assert frame A+0 != child:A+0
+show pins A+0 4K
+as child
+show pins A+0 4K

@@ -1,0 +1,15 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "R/O-mapping a page registered as iouring fixed buffer" ... with a private anonymous 2M hugetlb page; the pool has the two pages cow.c asks for (run_with_hugetlb).
+# Expected: a FOLL_WRITE|FOLL_PIN|FOLL_LONGTERM pin, then mprotect(R)+mprotect(RW): the later write must be visible through the pin (same frame).
+# io_uring_register_buffers: pin_user_pages_fast(FOLL_WRITE | FOLL_LONGTERM).
+set hugetlb.2M=2
+A = mmap 2M rw private anon hugetlb=2M
+write A+0 2M value=1
+pin A+0 2M write longterm fast as p
+mprotect A+0 2M r
+mprotect A+0 2M rw
+show pins A+0 4K
+write A+0 2M value=2
+assert content A+0 2M == 2
+show pins A+0 4K
+unpin p
+show pins A+0 4K

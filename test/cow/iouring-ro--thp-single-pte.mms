@@ -1,0 +1,16 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "R/O-mapping a page registered as iouring fixed buffer" ... with a single PTE of a THP: MADV_DONTNEED of all but the first subpage (run_with_single_pte_of_thp).
+# Expected: a FOLL_WRITE|FOLL_PIN|FOLL_LONGTERM pin, then mprotect(R)+mprotect(RW): the later write must be visible through the pin (same frame).
+# io_uring_register_buffers: pin_user_pages_fast(FOLL_WRITE | FOLL_LONGTERM).
+A = mmap 2M rw private anon
+madvise A+0 2M hugepage
+write A+0 2M value=1
+madvise A+4K 2044K dontneed
+pin A+0 4K write longterm fast as p
+mprotect A+0 4K r
+mprotect A+0 4K rw
+show pins A+0 4K
+write A+0 4K value=2
+assert content A+0 4K == 2
+show pins A+0 4K
+unpin p
+show pins A+0 4K

@@ -1,0 +1,18 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "R/O GUP-fast pin on R/O-mapped previously-shared page" ... with a PTE-mapped 64K mTHP (hugepages-64kB=always, the PMD size never; run_with_pte_mapped_thp for that size).
+# Expected: the child exited; the R/O long-term pin must unshare (reuse or copy), so the later write is visible through the pin.
+# gup_test PIN_LONGTERM_TEST_START: pin_user_pages(_fast)(FOLL_LONGTERM), read-only.
+set mthp.2M=never
+set mthp.64K=always
+A = mmap 64K rw private anon
+madvise A+0 64K hugepage
+write A+0 64K value=1
+mprotect A+4K 4K r
+mprotect A+4K 4K rw
+fork child
+exit child
+pin A+0 64K longterm fast as p
+show pins A+0 4K
+write A+0 64K value=2
+assert content A+0 64K == 2
+show pins A+0 4K
+unpin p

@@ -1,0 +1,14 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "R/O GUP pin on R/O-mapped exclusive page" ... with a private anonymous 2M hugetlb page; the pool has the two pages cow.c asks for (run_with_hugetlb).
+# Expected: mprotect(R)+mprotect(RW) (no soft-dirty here: CONFIG_MEM_SOFT_DIRTY is off, so an exclusive page is mapped writable again at once); the later write is visible through the pin.
+# gup_test PIN_LONGTERM_TEST_START: pin_user_pages(_fast)(FOLL_LONGTERM), read-only.
+set hugetlb.2M=2
+A = mmap 2M rw private anon hugetlb=2M
+write A+0 2M value=1
+mprotect A+0 2M r
+mprotect A+0 2M rw
+pin A+0 2M longterm as p
+show pins A+0 4K
+write A+0 2M value=2
+assert content A+0 2M == 2
+show pins A+0 4K
+unpin p

@@ -1,0 +1,16 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "R/O GUP pin on R/O-mapped shared page" ... with a partially mremap()ed THP: the upper half moved to R (run_with_partial_mremap_thp); the test runs on the lower half.
+# Expected: a R/O long-term pin must unshare, so the later write through the page table is visible through the pin (same frame before and after).
+# gup_test PIN_LONGTERM_TEST_START: pin_user_pages(_fast)(FOLL_LONGTERM), read-only.
+A = mmap 2M rw private anon
+madvise A+0 2M hugepage
+write A+0 2M value=1
+R = mmap 1M none private anon
+B = mremap A+1M 1M 1M maymove fixed=R+0
+fork child
+pin A+0 1M longterm as p
+show pins A+0 4K
+write A+0 1M value=2
+assert content A+0 1M == 2
+assert content child:A+0 1M == 1
+show pins A+0 4K
+unpin p

@@ -1,0 +1,14 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "R/O GUP pin on R/O-mapped shared page" ... with a PMD-mapped THP (run_with_thp).
+# Expected: a R/O long-term pin must unshare, so the later write through the page table is visible through the pin (same frame before and after).
+# gup_test PIN_LONGTERM_TEST_START: pin_user_pages(_fast)(FOLL_LONGTERM), read-only.
+A = mmap 2M rw private anon
+madvise A+0 2M hugepage
+write A+0 2M value=1
+fork child
+pin A+0 2M longterm as p
+show pins A+0 4K
+write A+0 2M value=2
+assert content A+0 2M == 2
+assert content child:A+0 2M == 1
+show pins A+0 4K
+unpin p

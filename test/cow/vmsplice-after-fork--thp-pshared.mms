@@ -1,0 +1,18 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "vmsplice() + unmap in parent after fork()" ... with a partially shared THP: the first subpage COW-shared with a child that exited (run_with_partial_shared_thp).
+# Expected: the child's writes must not reach the parent's R/O GUP reference (no leak from child into parent).
+# vmsplice() is modelled as a R/O FOLL_PIN through GUP-fast (peers-and-tests.md 3.1).
+A = mmap 2M rw private anon
+madvise A+0 2M hugepage
+write A+0 2M value=1
+madvise A+4K 2044K dontfork
+fork tmp
+exit tmp
+madvise A+4K 2044K dofork
+fork child
+pin A+0 2M fast as p
+show pins A+0 4K
+munmap A+0 2M
+as child
+write A+0 2M value=2
+assert content A+0 2M == 2
+show pins A+0 4K

@@ -1,0 +1,18 @@
+# cow.c (tools/testing/selftests/mm/cow.c): "vmsplice() + unmap in child (CVE-2020-29374)" ... with a partially mremap()ed THP: the upper half moved to R (run_with_partial_mremap_thp); the test runs on the lower half.
+# Expected: the R/O GUP reference the child took must keep the old data after the parent writes: the pinned frame is never the parent's frame.
+# vmsplice() is modelled as a R/O FOLL_PIN through GUP-fast (peers-and-tests.md 3.1).
+A = mmap 2M rw private anon
+madvise A+0 2M hugepage
+write A+0 2M value=1
+R = mmap 1M none private anon
+B = mremap A+1M 1M 1M maymove fixed=R+0
+fork child
+as child
+pin A+0 1M fast as p
+assert content A+0 1M == 1
+show pins A+0 4K
+munmap A+0 1M
+as main
+write A+0 1M value=2
+assert content A+0 1M == 2
+show pins A+0 4K
