@@ -6,10 +6,17 @@
 //   npm run -s bench -- --json            one JSON object on stdout, nothing else
 //   npm run -s bench -- --quick           smaller trees, 3 rounds (smoke-sized)
 //   npm run -s bench -- --arch arm64-4k   the generic walker on another format
+//   npm run -s bench -- --poly 6          first walk with 6 other visitor classes:
+//                                         the leaf call site megamorphic, as in the simulator
+//   npm run -s bench -- --processes 5     5 fresh processes, one after the other; reports
+//                                         the median over processes of each ratio and time
 //   options: --rounds N, --warmup MS, --sample MS, --no-c
+import { spawnSync } from 'node:child_process';
 import { arch as cpuArch, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { formatNames } from '../src/arch/index.js';
-import { measure, pairedRatio, type TimingOptions, type WorkloadTiming } from './harness.js';
+import { measure, median, pairedRatio, type TimingOptions, type WorkloadTiming } from './harness.js';
+import { MAX_POLY } from './poly.js';
 import { FULL_SIZES, QUICK_SIZES, setup, type Setup } from './workloads.js';
 
 interface Options extends TimingOptions {
@@ -17,15 +24,17 @@ interface Options extends TimingOptions {
   quick: boolean;
   arch: string;
   c: boolean;
+  poly: number;
+  processes: number;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--json] [--quick] [--arch NAME] [--rounds N] [--warmup MS] [--sample MS] [--no-c]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--json] [--quick] [--arch NAME] [--poly N] [--processes N] [--rounds N] [--warmup MS] [--sample MS] [--no-c]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, quick: false, arch: 'x86_64', c: true, rounds: 7, warmupMs: 400, sampleMs: 60 };
+  const o: Options = { json: false, quick: false, arch: 'x86_64', c: true, poly: 0, processes: 1, rounds: 7, warmupMs: 400, sampleMs: 60 };
   let rounds: number | null = null;
   let warm: number | null = null;
   let sample: number | null = null;
@@ -41,6 +50,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-c') o.c = false;
     else if (a === '--arch') o.arch = argv[++i] ?? usage('--arch needs a name');
     else if (a === '--rounds') rounds = Math.round(num(++i));
+    else if (a === '--processes') o.processes = Math.round(num(++i));
+    else if (a === '--poly') o.poly = Math.min(MAX_POLY, Math.round(num(++i)));
     else if (a === '--warmup') warm = num(++i);
     else if (a === '--sample') sample = num(++i);
     else usage(`unknown argument ${a}`);
@@ -126,6 +137,7 @@ function meta(s: Setup, o: Options): Record<string, unknown> {
     cpus: cpu.length,
     machine: cpuArch(),
     quick: o.quick,
+    poly: o.poly,
     rounds: o.rounds,
     warmupMs: o.warmupMs,
     sampleMs: o.sampleMs,
@@ -146,6 +158,7 @@ function table(s: Setup, o: Options, timings: WorkloadTiming[], rows: ResultRow[
   const out: string[] = [];
   const m = meta(s, o);
   out.push(`mmsim bench: arch ${o.arch}, node ${process.version} (V8 ${process.versions.v8}), ${String(m.cpu)} x${String(m.cpus)}`);
+  if (o.poly > 0) out.push(`walker call sites made polymorphic first: ${o.poly} other visitor classes (--poly)`);
   out.push(`${o.rounds} interleaved rounds after ${o.warmupMs} ms warm-up per variant, ~${o.sampleMs} ms per sample; median per variant; C: ${String(m.c)}`);
   out.push(`trees built in ${Math.round(s.buildMs)} ms: A ${s.treeA.tables} tables / ${s.treeA.expected.n} leaves, B ${s.treeB.tables} tables / ${s.treeB.expected.n} leaves; all checksums equal the builder's`);
   out.push('');
@@ -176,9 +189,74 @@ function table(s: Setup, o: Options, timings: WorkloadTiming[], rows: ResultRow[
   return out.join('\n');
 }
 
+interface ChildOutput {
+  results: ResultRow[];
+  variants: { name: string; variant: string; ms: number; unit: string; perSec: number }[];
+  meta: Record<string, unknown>;
+}
+
+/** --processes N: run N fresh processes of this script with --json, report medians over them. */
+function multiProcess(o: Options, argv: string[]): void {
+  const childArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--processes') i++;
+    else if (argv[i] !== '--json') childArgs.push(argv[i]);
+  }
+  const runs: ChildOutput[] = [];
+  for (let k = 0; k < o.processes; k++) {
+    if (!o.json) process.stderr.write(`process ${k + 1}/${o.processes}...\n`);
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...childArgs, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`bench process ${k + 1} failed: ${r.stderr}`);
+    runs.push(JSON.parse(r.stdout) as ChildOutput);
+  }
+  const rows: ResultRow[] = runs[0].results.map((row, i) => {
+    const all = runs.map((x) => x.results[i]);
+    if (row.ratio === null) return { ...row, processes: runs.length };
+    const med = (key: string): number => r3(median(all.map((x) => Number(x[key]))));
+    const out: ResultRow = { ...row, ratio: med('ratio'), pairedRatio: med('pairedRatio'), processes: runs.length, ratios: all.map((x) => x.ratio) };
+    for (const k of Object.keys(row)) if (k.endsWith('Ms') || k.endsWith('PerSec')) out[k] = med(k);
+    return out;
+  });
+  const variants = runs[0].variants.map((v, i) => ({
+    ...v,
+    ms: r4(median(runs.map((x) => x.variants[i].ms))),
+    perSec: Math.round(median(runs.map((x) => x.variants[i].perSec))),
+    msPerProcess: runs.map((x) => x.variants[i].ms),
+  }));
+  if (o.json) {
+    process.stdout.write(JSON.stringify({ results: rows, variants, meta: { ...runs[0].meta, processes: runs.length } }) + '\n');
+    return;
+  }
+  const m = runs[0].meta;
+  const out: string[] = [];
+  out.push(`mmsim bench: arch ${o.arch}, node ${process.version}, ${String(m.cpu)} x${String(m.cpus)}; median of ${runs.length} processes (each: ${o.rounds} rounds, median per variant)`);
+  out.push('');
+  out.push(`${pad('workload', 16)}${pad('variant', 13)}${pad('median ms', 11, true)}${pad('M items/s', 11, true)}  ms per process`);
+  for (const v of variants) {
+    out.push(`${pad(v.name, 16)}${pad(v.variant, 13)}${pad(v.ms.toFixed(3), 11, true)}${pad((v.perSec / 1e6).toFixed(1), 11, true)}  ${v.msPerProcess.map((x) => x.toFixed(3)).join(' ')}`);
+  }
+  out.push('');
+  out.push(`${pad('workload', 16)}${pad('ratio', 24)}${pad('median', 8, true)}  per process`);
+  for (const r of rows) {
+    const label = `${r.variant}/${r.baseline ?? '-'}`;
+    if (r.ratio === null) {
+      out.push(`${pad(r.name, 16)}${pad(label, 24)}${pad(r.baseline === null ? '-' : 'skipped', 8, true)}`);
+      continue;
+    }
+    const per = Array.isArray(r.ratios) ? (r.ratios as number[]).map((x) => x.toFixed(2)).join(' ') : '';
+    out.push(`${pad(r.name, 16)}${pad(label, 24)}${pad(r.ratio.toFixed(2), 8, true)}  ${per}`);
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}
+
 async function main(): Promise<void> {
-  const o = parseArgs(process.argv.slice(2));
-  const s = setup(o.arch, o.quick ? QUICK_SIZES : FULL_SIZES, o.c);
+  const argv = process.argv.slice(2);
+  const o = parseArgs(argv);
+  if (o.processes > 1) {
+    multiProcess(o, argv);
+    return;
+  }
+  const s = setup(o.arch, o.quick ? QUICK_SIZES : FULL_SIZES, o.c, o.poly);
   try {
     const timings: WorkloadTiming[] = [];
     for (const w of s.workloads) {

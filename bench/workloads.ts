@@ -3,6 +3,7 @@
 import { getFormat, type Format } from '../src/arch/index.js';
 import { CBaseline, type CCommand } from './cbaseline.js';
 import { GenericLookups, GenericWalk } from './generic.js';
+import { pollute } from './poly.js';
 import { SpecialisedLookups, SpecialisedWalk } from './specialised.js';
 import { Sum } from './sum.js';
 import { buildFull, buildMixed, expectedLookups, makeLookups, type Tree } from './tree.js';
@@ -127,15 +128,20 @@ function tableEntries(tree: Tree): number {
 
 /**
  * Build the trees and the variants. The specialised TS walker and the C
- * baseline only exist for x86_64; `withC: false` leaves C out.
+ * baseline only exist for x86_64; `withC: false` leaves C out. `poly` > 0
+ * first walks both trees with that many other visitor classes (see poly.ts).
  */
-export function setup(arch: string, sizes: Sizes, withC: boolean): Setup {
+export function setup(arch: string, sizes: Sizes, withC: boolean, poly = 0): Setup {
   const fmt = getFormat(arch);
   const t0 = performance.now();
   const treeA = buildFull(fmt, sizes.fullPages);
   const treeB = buildMixed(fmt, sizes.mixedPages);
   const vpns = makeLookups(treeA, sizes.lookups);
   const buildMs = performance.now() - t0;
+  if (poly > 0) {
+    pollute(treeA.walker, treeA.root, 0, treeA.walker.topPages, poly);
+    pollute(treeB.walker, treeB.root, 0, treeB.walker.topPages, poly);
+  }
   const baselines = arch === 'x86_64';
   let c: CBaseline | null = null;
   let cSkipped: string | null = null;

@@ -233,7 +233,6 @@ describe('cow.c non-anonymous cases with memfd (a private and a shared mapping o
 
 describe('hugetlb and mprotect (iouring-ro / ro-pin-ro-excl on hugetlb)', () => {
   it('mprotect(RW) leaves a private hugetlb page read-only until the write fault reuses it', {
-    todo: 'bug: src/mm/syscalls.ts ProtectVisitor maps an exclusive private hugetlb page writable on mprotect(RW) (the can_change_pte_writable optimization); change_protection() sends hugetlb VMAs to hugetlb_change_protection() (mm/hugetlb.c), which only applies vm_page_prot (read-only for a private mapping)',
   }, () => {
     const x = new X();
     const [a, size] = setup(x, 'hugetlb');

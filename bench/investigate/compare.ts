@@ -1,12 +1,14 @@
 // INVESTIGATION ONLY: the real walker, a verbatim copy and the proposed
 // SplitWalker against the specialised walker, interleaved in one process.
 //   node dist/bench/investigate/compare.js [--quick] [--poly] [--arch NAME]
-// --poly first runs every walker with two other visitor classes, so the leaf
-// call site is polymorphic, as it will be once smaps, pagemap, zap... all walk.
+// --poly first runs every walker with nine other visitor classes, so the leaf
+// call site is megamorphic, as it is once smaps, pagemap, zap... all walk.
+// (All those classes answer the prototype protoLeafTable() hook with WALK_PER_ENTRY.)
 import { getFormat } from '../../src/arch/index.js';
 import { type PtRoot } from '../../src/pt/store.js';
 import { BaseVisitor, WALK_CONTINUE, type Visitor, type Walker } from '../../src/walk/walker.js';
 import { SumVisitor } from '../generic.js';
+import { MAX_POLY, pollute } from '../poly.js';
 import { measure, median } from '../harness.js';
 import { SpecialisedWalk } from '../specialised.js';
 import { Sum } from '../sum.js';
@@ -39,7 +41,7 @@ class Run {
 }
 
 /**
- * SumVisitor plus the proposed leafTable() hook: a whole leaf-level table in
+ * SumVisitor plus the proposed protoLeafTable() hook: a whole leaf-level table in
  * one call, entries read through Walker.lo()/hi(), decode constants in locals.
  */
 class BatchSumVisitor extends SumVisitor {
@@ -52,7 +54,7 @@ class BatchSumVisitor extends SumVisitor {
     const wr = k.spec.attrs.WRITE?.set.lo ?? 0;
     this.c = { validLo: k.validLo, validHi: k.validHi, pfnShift: k.pfnLoShift, pfnHiMask: k.pfnHiMask, pfnHiMul: k.pfnHiMul, wShift: 31 - Math.clz32(wr) };
   }
-  leafTable(slot: number, tableVpn: number, first: number, end: number): number {
+  protoLeafTable(slot: number, tableVpn: number, first: number, end: number): number {
     const wk = this.walker;
     const c = this.c;
     const validLo = c.validLo;
@@ -91,7 +93,7 @@ class BatchWordsSumVisitor extends SumVisitor {
     const wr = k.spec.attrs.WRITE?.set.lo ?? 0;
     this.c = { validLo: k.validLo, validHi: k.validHi, pfnShift: k.pfnLoShift, pfnHiMask: k.pfnHiMask, pfnHiMul: k.pfnHiMul, wShift: 31 - Math.clz32(wr) };
   }
-  leafTable(_slot: number, tableVpn: number, first: number, end: number, words: Uint32Array, base: number): number {
+  protoLeafTable(_slot: number, tableVpn: number, first: number, end: number, words: Uint32Array, base: number): number {
     const c = this.c;
     const validLo = c.validLo;
     const validHi = c.validHi;
@@ -126,7 +128,7 @@ class CountLeaves extends BaseVisitor {
     this.n++;
     return WALK_CONTINUE;
   }
-  leafTable(_s: number, _t: number, _f: number, _e: number, _w: Uint32Array, _b: number): number {
+  protoLeafTable(_s: number, _t: number, _f: number, _e: number, _w: Uint32Array, _b: number): number {
     return WALK_PER_ENTRY;
   }
 }
@@ -136,7 +138,7 @@ class MaxVpn extends BaseVisitor {
     if (vpn > this.m) this.m = vpn;
     return WALK_CONTINUE;
   }
-  leafTable(_s: number, _t: number, _f: number, _e: number, _w: Uint32Array, _b: number): number {
+  protoLeafTable(_s: number, _t: number, _f: number, _e: number, _w: Uint32Array, _b: number): number {
     return WALK_PER_ENTRY;
   }
 }
@@ -158,6 +160,7 @@ async function main(): Promise<void> {
           w.walk(t.root, 0, t.walker.topPages, new CountLeaves());
           w.walk(t.root, 0, t.walker.topPages, new MaxVpn());
         }
+        pollute(w, t.root, 0, t.walker.topPages, MAX_POLY);
       }
     }
     const variants = walkers.map(([n, w]) => new TsVariant(n, new Run(w, t.walker, t.root, n)));

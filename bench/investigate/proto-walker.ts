@@ -127,7 +127,7 @@ export class CopyWalker extends Fields {
   }
 }
 
-/** Returned by leafTable() when the visitor wants the entries one by one. */
+/** Returned by protoLeafTable() when the visitor wants the entries one by one. */
 export const WALK_PER_ENTRY = -1;
 
 /**
@@ -138,12 +138,12 @@ export const WALK_PER_ENTRY = -1;
  * to get leaf()/hole() calls as before.
  */
 export interface BatchVisitor extends Visitor {
-  leafTable(slot: number, tableVpn: number, first: number, end: number, words: Uint32Array, base: number): number;
+  protoLeafTable(slot: number, tableVpn: number, first: number, end: number, words: Uint32Array, base: number): number;
 }
 
 /** The proposed shape: upper levels in walkTable, level 0 in walkLeafTable (a tight loop). */
 export class SplitWalker extends Fields {
-  /** Whether visitors have the leafTable() hook (the real change would put it in Visitor/BaseVisitor). */
+  /** Whether visitors have the protoLeafTable() hook (the real change would put it in Visitor/BaseVisitor). */
   private readonly batch: boolean;
 
   constructor(w: Walker, batch = false) {
@@ -226,7 +226,7 @@ export class SplitWalker extends Fields {
   private walkLeafTable(slot: number, tableVpn: number, start: number, end: number, v: Visitor): number {
     if (v.tablePre(slot, 0, tableVpn) === WALK_STOP) return WALK_STOP;
     if (this.batch) {
-      const rb = (v as BatchVisitor).leafTable(slot, tableVpn, start - tableVpn, Math.min(this.entries[0], end - tableVpn), this.store.words, slot * this.stride2);
+      const rb = (v as BatchVisitor).protoLeafTable(slot, tableVpn, start - tableVpn, Math.min(this.entries[0], end - tableVpn), this.store.words, slot * this.stride2);
       if (rb !== WALK_PER_ENTRY) {
         v.tablePost(slot, 0, tableVpn);
         return rb;
@@ -295,24 +295,39 @@ export class SeekWalker extends Fields {
   }
 
   seek(root: PtRoot, vpn: number, st: WalkState, stopLevel = 0): number {
+    // Everything the loop reads, loaded once: TurboFan does not hoist these
+    // loads out of the loop, and the typed-array stores into the chain make
+    // it reload them every level.
     const words = this.store.words;
+    const map = this.store.slotOfPfnPlus1;
+    const slots = st.slots;
+    const indices = st.indices;
+    const inv = this.inv;
+    const idxMask = this.idxMask;
+    const leafMaskLo = this.leafMaskLo;
+    const leafValLo = this.leafValLo;
+    const leafMaskHi = this.leafMaskHi;
+    const leafValHi = this.leafValHi;
+    const stride2 = this.stride2;
     const validLo = this.validLo;
     const validHi = this.validHi;
+    const pfnShift = this.pfnShift;
+    const pfnHiMask = this.pfnHiMask;
+    const pfnHiMul = this.pfnHiMul;
     let slot = root.rootSlot;
     let level = this.nlevels - 1;
     for (;;) {
-      let index = (vpn * this.inv[level]) & this.idxMask[level];
-      let off = slot * this.stride2 + 2 * index;
+      let index = (vpn * inv[level]) & idxMask[level];
+      let off = slot * stride2 + 2 * index;
       let lo = words[off];
       let hi = words[off + 1];
-      st.slots[level] = slot;
-      st.indices[level] = index;
+      slots[level] = slot;
+      indices[level] = index;
       const valid = ((lo & validLo) | (hi & validHi)) !== 0;
-      const table = valid && level > 0 && ((lo & this.leafMaskLo[level]) !== this.leafValLo[level] || (hi & this.leafMaskHi[level]) !== this.leafValHi[level]);
+      const table = valid && level > 0 && ((lo & leafMaskLo[level]) !== leafValLo[level] || (hi & leafMaskHi[level]) !== leafValHi[level]);
       if (table && level > stopLevel) {
-        // A valid table pointer: its pfn is never inverted; slotOfPfnPlus1 read once.
-        const pfn = (lo >>> this.pfnShift) + (hi & this.pfnHiMask) * this.pfnHiMul;
-        const map = this.store.slotOfPfnPlus1;
+        // A valid table pointer: its pfn is never inverted.
+        const pfn = (lo >>> pfnShift) + (hi & pfnHiMask) * pfnHiMul;
         const s1 = pfn < map.length ? map[pfn] : 0;
         if (s1 === 0) throw new Error(`corrupt page table: entry points to pfn ${pfn}, which is not a table`);
         slot = s1 - 1;
@@ -323,7 +338,7 @@ export class SeekWalker extends Fields {
       const cont = this.contEntries[level];
       if (cont !== 0 && ((lo & this.contLo) | (hi & this.contHi)) !== 0) {
         index -= index & (cont - 1);
-        off = slot * this.stride2 + 2 * index;
+        off = slot * stride2 + 2 * index;
         lo = words[off];
         hi = words[off + 1];
         n *= cont;
@@ -338,5 +353,232 @@ export class SeekWalker extends Fields {
       st.kind = table ? Kind.TABLE : valid ? Kind.LEAF : this.fmt.codec.kind(lo, hi, level);
       return st.kind;
     }
+  }
+}
+
+/**
+ * SeekWalker plus an unrolled path for 4-level formats (x86_64, arm64-4k) and
+ * stopLevel 0: per-level constants in scalar fields, one step per level, no
+ * loop-carried level; falls back to SeekWalker.seek for everything else.
+ */
+export class Seek4Walker extends SeekWalker {
+  private readonly four: boolean;
+  private readonly inv3: number;
+  private readonly inv2: number;
+  private readonly inv1: number;
+  private readonly m3: number;
+  private readonly m2: number;
+  private readonly m1: number;
+  private readonly m0: number;
+  private readonly lml2: number;
+  private readonly lvl2: number;
+  private readonly lmh2: number;
+  private readonly lvh2: number;
+  private readonly lml1: number;
+  private readonly lvl1: number;
+  private readonly lmh1: number;
+  private readonly lvh1: number;
+  private readonly lml3: number;
+  private readonly lvl3: number;
+  private readonly lmh3: number;
+  private readonly lvh3: number;
+  private readonly ps: number;
+  private readonly phm: number;
+  private readonly phx: number;
+  private readonly hasCont: boolean;
+
+  constructor(w: Walker) {
+    super(w);
+    this.four = this.nlevels === 4;
+    const l = (a: ArrayLike<number>, i: number): number => (i < a.length ? a[i] : 0);
+    this.inv3 = l(this.inv, 3);
+    this.inv2 = l(this.inv, 2);
+    this.inv1 = l(this.inv, 1);
+    this.m3 = l(this.entries, 3) - 1;
+    this.m2 = l(this.entries, 2) - 1;
+    this.m1 = l(this.entries, 1) - 1;
+    this.m0 = l(this.entries, 0) - 1;
+    this.lml3 = l(this.leafMaskLo, 3);
+    this.lvl3 = l(this.leafValLo, 3);
+    this.lmh3 = l(this.leafMaskHi, 3);
+    this.lvh3 = l(this.leafValHi, 3);
+    this.lml2 = l(this.leafMaskLo, 2);
+    this.lvl2 = l(this.leafValLo, 2);
+    this.lmh2 = l(this.leafMaskHi, 2);
+    this.lvh2 = l(this.leafValHi, 2);
+    this.lml1 = l(this.leafMaskLo, 1);
+    this.lvl1 = l(this.leafValLo, 1);
+    this.lmh1 = l(this.leafMaskHi, 1);
+    this.lvh1 = l(this.leafValHi, 1);
+    const c = this.fmt.codec;
+    this.ps = c.pfnLoShift;
+    this.phm = c.pfnHiMask;
+    this.phx = c.pfnHiMul;
+    this.hasCont = (this.contLo | this.contHi) !== 0;
+  }
+
+  override seek(root: PtRoot, vpn: number, st: WalkState, stopLevel = 0): number {
+    if (!this.four || stopLevel !== 0 || this.hasCont) return super.seek(root, vpn, st, stopLevel);
+    const words = this.store.words;
+    const map = this.store.slotOfPfnPlus1;
+    const slots = st.slots;
+    const indices = st.indices;
+    const stride2 = this.stride2;
+    const vl = this.validLo;
+    const vh = this.validHi;
+    let slot = root.rootSlot;
+    let index = (vpn * this.inv3) & this.m3;
+    let off = slot * stride2 + 2 * index;
+    let lo = words[off];
+    let hi = words[off + 1];
+    slots[3] = slot;
+    indices[3] = index;
+    let level = 3;
+    if (((lo & vl) | (hi & vh)) !== 0 && ((lo & this.lml3) !== this.lvl3 || (hi & this.lmh3) !== this.lvh3)) {
+      slot = map[(lo >>> this.ps) + (hi & this.phm) * this.phx] - 1;
+      index = (vpn * this.inv2) & this.m2;
+      off = slot * stride2 + 2 * index;
+      lo = words[off];
+      hi = words[off + 1];
+      slots[2] = slot;
+      indices[2] = index;
+      level = 2;
+      if (((lo & vl) | (hi & vh)) !== 0 && ((lo & this.lml2) !== this.lvl2 || (hi & this.lmh2) !== this.lvh2)) {
+        slot = map[(lo >>> this.ps) + (hi & this.phm) * this.phx] - 1;
+        index = (vpn * this.inv1) & this.m1;
+        off = slot * stride2 + 2 * index;
+        lo = words[off];
+        hi = words[off + 1];
+        slots[1] = slot;
+        indices[1] = index;
+        level = 1;
+        if (((lo & vl) | (hi & vh)) !== 0 && ((lo & this.lml1) !== this.lvl1 || (hi & this.lmh1) !== this.lvh1)) {
+          slot = map[(lo >>> this.ps) + (hi & this.phm) * this.phx] - 1;
+          index = vpn & this.m0;
+          off = slot * stride2 + 2 * index;
+          lo = words[off];
+          hi = words[off + 1];
+          slots[0] = slot;
+          indices[0] = index;
+          level = 0;
+        }
+      }
+    }
+    // (A corrupt pointer gives slot -1 and reads undefined -> 0 entries; the real patch would check s1 === 0 and throw.)
+    const n = this.ppe[level];
+    st.level = level;
+    st.slot = slot;
+    st.index = index;
+    st.lo = lo;
+    st.hi = hi;
+    st.vpn = vpn - (vpn & (n - 1));
+    st.npages = n;
+    st.kind = ((lo & vl) | (hi & vh)) !== 0 ? Kind.LEAF : this.fmt.codec.kind(lo, hi, level);
+    return st.kind;
+  }
+}
+
+/** INVESTIGATION: Seek4Walker without the chain and slot/index/npages stores (what the WalkState API costs). */
+export class Seek4LiteWalker extends SeekWalker {
+  private readonly four: boolean;
+  private readonly inv3: number;
+  private readonly inv2: number;
+  private readonly inv1: number;
+  private readonly m3: number;
+  private readonly m2: number;
+  private readonly m1: number;
+  private readonly m0: number;
+  private readonly lml2: number;
+  private readonly lvl2: number;
+  private readonly lmh2: number;
+  private readonly lvh2: number;
+  private readonly lml1: number;
+  private readonly lvl1: number;
+  private readonly lmh1: number;
+  private readonly lvh1: number;
+  private readonly lml3: number;
+  private readonly lvl3: number;
+  private readonly lmh3: number;
+  private readonly lvh3: number;
+  private readonly ps: number;
+  private readonly phm: number;
+  private readonly phx: number;
+  private readonly hasCont: boolean;
+
+  constructor(w: Walker) {
+    super(w);
+    this.four = this.nlevels === 4;
+    const l = (a: ArrayLike<number>, i: number): number => (i < a.length ? a[i] : 0);
+    this.inv3 = l(this.inv, 3);
+    this.inv2 = l(this.inv, 2);
+    this.inv1 = l(this.inv, 1);
+    this.m3 = l(this.entries, 3) - 1;
+    this.m2 = l(this.entries, 2) - 1;
+    this.m1 = l(this.entries, 1) - 1;
+    this.m0 = l(this.entries, 0) - 1;
+    this.lml3 = l(this.leafMaskLo, 3);
+    this.lvl3 = l(this.leafValLo, 3);
+    this.lmh3 = l(this.leafMaskHi, 3);
+    this.lvh3 = l(this.leafValHi, 3);
+    this.lml2 = l(this.leafMaskLo, 2);
+    this.lvl2 = l(this.leafValLo, 2);
+    this.lmh2 = l(this.leafMaskHi, 2);
+    this.lvh2 = l(this.leafValHi, 2);
+    this.lml1 = l(this.leafMaskLo, 1);
+    this.lvl1 = l(this.leafValLo, 1);
+    this.lmh1 = l(this.leafMaskHi, 1);
+    this.lvh1 = l(this.leafValHi, 1);
+    const c = this.fmt.codec;
+    this.ps = c.pfnLoShift;
+    this.phm = c.pfnHiMask;
+    this.phx = c.pfnHiMul;
+    this.hasCont = (this.contLo | this.contHi) !== 0;
+  }
+
+  override seek(root: PtRoot, vpn: number, st: WalkState, stopLevel = 0): number {
+    if (!this.four || stopLevel !== 0 || this.hasCont) return super.seek(root, vpn, st, stopLevel);
+    const words = this.store.words;
+    const map = this.store.slotOfPfnPlus1;
+    const stride2 = this.stride2;
+    const vl = this.validLo;
+    const vh = this.validHi;
+    let slot = root.rootSlot;
+    let index = (vpn * this.inv3) & this.m3;
+    let off = slot * stride2 + 2 * index;
+    let lo = words[off];
+    let hi = words[off + 1];
+    let level = 3;
+    if (((lo & vl) | (hi & vh)) !== 0 && ((lo & this.lml3) !== this.lvl3 || (hi & this.lmh3) !== this.lvh3)) {
+      slot = map[(lo >>> this.ps) + (hi & this.phm) * this.phx] - 1;
+      index = (vpn * this.inv2) & this.m2;
+      off = slot * stride2 + 2 * index;
+      lo = words[off];
+      hi = words[off + 1];
+      level = 2;
+      if (((lo & vl) | (hi & vh)) !== 0 && ((lo & this.lml2) !== this.lvl2 || (hi & this.lmh2) !== this.lvh2)) {
+        slot = map[(lo >>> this.ps) + (hi & this.phm) * this.phx] - 1;
+        index = (vpn * this.inv1) & this.m1;
+        off = slot * stride2 + 2 * index;
+        lo = words[off];
+        hi = words[off + 1];
+        level = 1;
+        if (((lo & vl) | (hi & vh)) !== 0 && ((lo & this.lml1) !== this.lvl1 || (hi & this.lmh1) !== this.lvh1)) {
+          slot = map[(lo >>> this.ps) + (hi & this.phm) * this.phx] - 1;
+          index = vpn & this.m0;
+          off = slot * stride2 + 2 * index;
+          lo = words[off];
+          hi = words[off + 1];
+          level = 0;
+        }
+      }
+    }
+    // (A corrupt pointer gives slot -1 and reads undefined -> 0 entries; the real patch would check s1 === 0 and throw.)
+    const n = this.ppe[level];
+    st.level = level;
+    st.lo = lo;
+    st.hi = hi;
+    st.vpn = vpn - (vpn & (n - 1));
+    st.kind = ((lo & vl) | (hi & vh)) !== 0 ? Kind.LEAF : this.fmt.codec.kind(lo, hi, level);
+    return st.kind;
   }
 }
