@@ -120,6 +120,8 @@ export interface FormatSpec {
   readonly levels: readonly LevelSpec[];
   /** Bits of user virtual address space (x86-64 4-level: 47). */
   readonly userVaBits: number;
+  /** The top page of the user range is never mapped (x86-64's TASK_SIZE_MAX guard page). */
+  readonly userTopGuardPage?: boolean;
   readonly codec: CodecSpec;
   /** The architecture's default hugetlb/THP facts, used by later layers. */
   readonly pmdLevel?: number;
@@ -411,7 +413,8 @@ export class Format {
       this.contEntries[i] = l.cont?.[0]?.entries ?? 0;
     });
     this.maxEntries = maxEntries;
-    this.userPages = 2 ** (spec.userVaBits - this.pageShift);
+    // TASK_SIZE: x86-64 keeps the last page below the user/kernel boundary unmapped (TASK_SIZE_MAX = 2^47 - PAGE_SIZE).
+    this.userPages = 2 ** (spec.userVaBits - this.pageShift) - (spec.userTopGuardPage ? 1 : 0);
     this.levelNames = spec.levels.map((l) => l.name);
   }
 

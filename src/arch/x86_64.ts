@@ -84,6 +84,7 @@ export const x86_64: FormatSpec = {
   description: 'x86-64, 4-level paging (48-bit VA, 47-bit user space); p4d folded',
   levels: [PTE, PMD, PUD, { name: 'pgd', shift: 39, bits: 9, leaf: false }],
   userVaBits: 47,
+  userTopGuardPage: true,
   codec: codec(4),
   pmdLevel: 1,
 };
@@ -93,6 +94,7 @@ export const x86_64_la57: FormatSpec = {
   description: 'x86-64, 5-level paging (LA57: 57-bit VA, 56-bit user space)',
   levels: [PTE, PMD, PUD, { name: 'p4d', shift: 39, bits: 9, leaf: false }, { name: 'pgd', shift: 48, bits: 9, leaf: false }],
   userVaBits: 56,
+  userTopGuardPage: true,
   codec: codec(5),
   pmdLevel: 1,
 };

@@ -38,7 +38,7 @@ export function runFiles(argv: string[], io: Io): number {
     return cmd === undefined ? 2 : 0;
   }
   if (cmd === 'formats') {
-    for (const n of formatNames()) io.out(`${n.padEnd(14)} ${getFormat(n).description}\n`);
+    for (const n of formatNames()) io.out(`${n.padEnd(16)} ${getFormat(n).description}\n`);
     return 0;
   }
   if (cmd === 'conform') return conformFiles(rest, io);

@@ -197,8 +197,8 @@ function doFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void
   const obj = vma.object;
   if (!obj) throw new Error('doFault on an anonymous VMA');
   const index = vma.pgoffAt(vpn);
-  // Beyond the end of a file: SIGBUS (filemap_fault). shmem objects cover their mapping.
-  if (!obj.shmem && index >= obj.sizePages) fail('SIGBUS', `access beyond the end of file ${obj.name}`);
+  // Beyond the end of the file: SIGBUS (filemap_fault, shmem_get_folio_gfp beyond i_size).
+  if (index >= obj.sizePages) fail('SIGBUS', `access beyond the end of file ${obj.name}`);
   if (!write) {
     if (!obj.shmem || obj.cache.has(index)) faultAround(k, mm, vma, vpn);
     if (k.walker.seek(mm, vpn, k.st, 0, k.rmap) === Kind.NONE) {

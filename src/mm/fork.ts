@@ -50,7 +50,10 @@ function dupMmap(k: Kernel, parent: Mm, child: Mm): void {
     child.insert(cv);
     if (v.has(VM.WIPEONFORK)) continue;
     // anon_vma_fork: the child's VMA gets its own anon_vma (chained to the parent's).
-    if (v.anonVma !== 0) cv.anonVma = k.newAnonVma();
+    if (v.anonVma !== 0) {
+      cv.anonVma = k.newAnonVma();
+      cv.forkChild = true;
+    }
     if (!needsCopy(v, cv)) continue;
     copier.vma = v;
     copier.childVma = cv;

@@ -76,9 +76,11 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   const priv = (flags & MAP.PRIVATE) !== 0;
   const anon = (flags & MAP.ANONYMOUS) !== 0;
   const offset = a.offset ?? 0;
-  if (shared === priv) fail('EINVAL', 'exactly one of MAP_SHARED and MAP_PRIVATE');
+  // MAP_SHARED|MAP_PRIVATE is MAP_SHARED_VALIDATE: a shared mapping, valid for files only.
+  if (!shared && !priv) fail('EINVAL', 'one of MAP_SHARED and MAP_PRIVATE is needed');
+  if (shared && priv && anon) fail('EINVAL', 'MAP_SHARED_VALIDATE is for file mappings');
   if (!Number.isSafeInteger(a.length) || a.length <= 0) fail('EINVAL', 'length must be positive');
-  if ((a.prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) !== 0) fail('EINVAL', `bad protection ${a.prot}`);
+  // do_mmap does not validate prot: unknown bits are ignored.
   if (!aligned(k, offset)) fail('EINVAL', 'offset is not page aligned');
   if (!anon && !a.file && !a.pfnmap && !a.mixedmap) fail('EBADF', 'a file mapping needs a file');
   let length = a.length;
@@ -198,27 +200,37 @@ function doMunmap(k: Kernel, mm: Mm, start: number, end: number): void {
 
 // ---------------------------------------------------------------- mprotect
 
+/** PROT_SEM (0x8) is a valid protection bit (arch_validate_prot) that changes nothing here. */
+const PROT_SEM = 0x8;
+
 export function mprotect(k: Kernel, mm: Mm, addr: number, length: number, prot: number): void {
   if (!aligned(k, addr)) fail('EINVAL', 'address is not page aligned');
-  if ((prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC)) !== 0) fail('EINVAL', `bad protection ${prot}`);
-  if (length === 0) return;
   if (!Number.isSafeInteger(length) || length < 0) fail('EINVAL', 'bad length');
+  if (length === 0) return;
+  if ((prot & ~(PROT.READ | PROT.WRITE | PROT.EXEC | PROT_SEM)) !== 0) fail('EINVAL', `bad protection ${prot}`);
   const start = addr / k.pageSize;
   const end = start + pages(k, length);
-  checkUserRange(k, start, end - start, 'ENOMEM');
   const first = mm.vmaAt(start);
   if (!first) fail('ENOMEM', 'range not mapped');
-  // do_mprotect_pkey walks the VMAs in order and stops at the first gap with
-  // ENOMEM, leaving the earlier VMAs changed.
+  // do_mprotect_pkey changes the VMAs in order and stops at the first one it
+  // may not change (EACCES) or at the first gap (ENOMEM), leaving the earlier
+  // ones changed.
   let at = start;
+  let error: 'EACCES' | 'ENOMEM' | null = null;
   for (const vma of mm.overlapping(start, end)) {
     if (vma.start > at) break;
-    if ((prot & PROT.WRITE) !== 0 && !vma.has(VM.MAYWRITE)) fail('EACCES', 'mapping may not be made writable');
+    if ((prot & PROT.WRITE) !== 0 && !vma.has(VM.MAYWRITE)) {
+      error = 'EACCES';
+      break;
+    }
     at = vma.end;
   }
   const stopAt = Math.min(at, end);
-  for (const vma of k.isolate(mm, start, stopAt)) mprotectFixup(k, mm, vma, prot);
-  mm.mergeAround(start, stopAt);
+  if (stopAt > start) {
+    for (const vma of k.isolate(mm, start, stopAt)) mprotectFixup(k, mm, vma, prot);
+    mm.mergeAround(start, stopAt);
+  }
+  if (error) fail(error, 'mapping may not be made writable');
   if (stopAt < end) fail('ENOMEM', 'range not fully mapped');
 }
 
@@ -230,6 +242,8 @@ function mprotectFixup(k: Kernel, mm: Mm, vma: Vma, prot: number): void {
   if (prot & PROT.EXEC) nf |= VM.EXEC;
   // mprotect_fixup: making a private mapping writable charges it (VM_ACCOUNT).
   if ((nf & VM.WRITE) !== 0 && (old & (VM.ACCOUNT | VM.WRITE | VM.HUGETLB | VM.SHARED | VM.NORESERVE)) === 0) nf |= VM.ACCOUNT;
+  // ... and an anonymous mapping with no pages yet that stops being writable is uncharged.
+  else if ((nf & VM.WRITE) === 0 && (old & VM.ACCOUNT) !== 0 && vma.isAnonymous && vma.anonVma === 0) nf &= ~VM.ACCOUNT;
   vma.flags = nf;
   changeProtection(k, mm, vma, vma.start, vma.end);
 }
@@ -309,7 +323,8 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
   if (length === 0) return;
   const start = addr / k.pageSize;
   const end = start + pages(k, length);
-  checkUserRange(k, start, end - start, 'EINVAL');
+  // is_valid_madvise has no TASK_SIZE check: an unmapped tail is ENOMEM like any hole.
+
   if (advice === 'remove') notSupported('madvise remove');
   const vmas = mm.overlapping(start, end);
   const unmapped = !mm.fullyMapped(start, end);
@@ -346,15 +361,26 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
   } else if (advice === 'guard_remove') {
     guardRemove(k, mm, vmas, start, end);
   } else if (advice === 'dontfork' || advice === 'dofork' || advice === 'wipeonfork' || advice === 'keeponfork' || advice === 'dontdump' || advice === 'dodump' || advice === 'hugepage' || advice === 'nohugepage') {
-    for (const v of vmas) {
-      if (advice === 'dofork' && v.has(VM.IO)) fail('EINVAL', 'MADV_DOFORK on a VM_IO mapping');
-      if (advice === 'wipeonfork' && (v.object !== null || v.has(VM.SHARED))) fail('EINVAL', 'MADV_WIPEONFORK needs a private anonymous mapping');
-    }
-    // madvise_update_vma / hugepage_madvise: flag changes split and merge VMAs.
+    // madvise_walk_vmas + madvise_update_vma / hugepage_madvise: VMA by VMA in
+    // order (flag changes split and merge them); the first refused VMA stops
+    // the walk with EINVAL, the earlier ones stay changed.
     const set = { dontfork: VM.DONTCOPY, dofork: 0, wipeonfork: VM.WIPEONFORK, keeponfork: 0, dontdump: VM.DONTDUMP, dodump: 0, hugepage: VM.HUGEPAGE, nohugepage: VM.NOHUGEPAGE }[advice];
     const clear = { dontfork: 0, dofork: VM.DONTCOPY, wipeonfork: 0, keeponfork: VM.WIPEONFORK, dontdump: 0, dodump: VM.DONTDUMP, hugepage: VM.NOHUGEPAGE, nohugepage: VM.HUGEPAGE }[advice];
-    for (const v of k.isolate(mm, start, end)) v.flags = (v.flags & ~clear) | set;
-    mm.mergeAround(start, end);
+    let refused: string | null = null;
+    let stop = end;
+    for (const v of vmas) {
+      if (advice === 'dofork' && v.has(VM.IO)) refused = 'MADV_DOFORK on a VM_IO mapping';
+      if (advice === 'wipeonfork' && (v.object !== null || v.has(VM.SHARED))) refused = 'MADV_WIPEONFORK needs a private anonymous mapping';
+      if (refused) {
+        stop = Math.max(start, v.start);
+        break;
+      }
+    }
+    if (stop > start) {
+      for (const v of k.isolate(mm, start, stop)) v.flags = (v.flags & ~clear) | set;
+      mm.mergeAround(start, stop);
+    }
+    if (refused) fail('EINVAL', refused);
   }
   // normal/random/sequential/willneed/cold change nothing a page table shows here
   // (MADV_COLD only moves folios to the inactive LRU, which is masked).
@@ -422,7 +448,11 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
   }
   const vma = mm.vmaAt(old);
   if (!vma) fail('EFAULT', 'old address not mapped');
-  if (oldPages === 0) notSupported('mremap with old_len 0');
+  // old_len 0 duplicates a shared mapping (deprecated); a private one is EINVAL.
+  if (oldPages === 0) {
+    if (!vma.isShared) fail('EINVAL', 'mremap with old_len 0 of a private mapping');
+    notSupported('mremap with old_len 0 of a shared mapping');
+  }
   if (vma.has(VM.HUGETLB)) {
     // mm/mremap.c: huge-aligned addresses, no expansion, lengths round up to huge pages.
     const per = hugeSize(vma) / k.pageSize;
@@ -432,7 +462,9 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
     oldPages = Math.ceil(oldPages / per) * per;
     newPages = Math.ceil(newPages / per) * per;
   }
-  if (old + oldPages > vma.end) fail('EFAULT', 'old range spans more than one mapping');
+  // The old range must sit in one VMA when it moves or grows; a shrink in place only unmaps the tail.
+  const inPlaceShrink = dest < 0 && newPages <= oldPages && (flags & MREMAP.DONTUNMAP) === 0;
+  if (!inPlaceShrink && old + oldPages > vma.end) fail('EFAULT', 'old range spans more than one mapping');
   if ((flags & MREMAP.DONTUNMAP) !== 0 && vma.has(VM.DONTEXPAND | VM.PFNMAP | VM.MIXEDMAP)) fail('EINVAL', 'MREMAP_DONTUNMAP on a special mapping');
 
   if (dest >= 0) {
@@ -443,6 +475,10 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
     }
     return moveMapping(k, mm, old, oldPages, dest, flags, newPages) * k.pageSize;
   }
+  if ((flags & MREMAP.DONTUNMAP) !== 0) {
+    // vrm_implies_new_addr: MREMAP_DONTUNMAP always moves.
+    return moveMapping(k, mm, old, oldPages, findFreeArea(k, mm, newPages), flags, newPages) * k.pageSize;
+  }
   if (newPages <= oldPages) {
     // Shrinking in place unmaps the tail.
     if (newPages < oldPages) doMunmap(k, mm, old + newPages, old + oldPages);
@@ -451,8 +487,8 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
   // Growing: in place if the VMA ends at old+oldPages and the space after it is free.
   if (vma.end === old + oldPages && mm.overlapping(vma.end, vma.end + (newPages - oldPages)).length === 0 && old + newPages <= k.fmt.userPages) {
     if (vma.has(VM.DONTEXPAND)) fail('EFAULT', 'mapping may not be expanded');
+    // The shmem file of shared anonymous memory keeps its size: the grown part is SIGBUS.
     vma.end = old + newPages;
-    if (vma.object?.shmem) vma.object.sizePages = Math.max(vma.object.sizePages, vma.pgoffAt(vma.end));
     mm.mergeAround(vma.start, vma.end);
     return addr;
   }
@@ -480,7 +516,9 @@ function moveMapping(k: Kernel, mm: Mm, old: number, npages: number, dest: numbe
   mm.insert(moved);
   movePageTables(k, mm, old, dest, npages);
   if ((flags & MREMAP.DONTUNMAP) !== 0) {
-    // The old VMA stays, empty; it no longer shares the anon_vma's pages.
+    // dontunmap_complete: the old VMA stays, empty; it keeps VM_ACCOUNT since the stable fix
+    // "mm/mremap: correctly account old mapping after MREMAP_DONTUNMAP remap" (only VM_LOCKED goes).
+    src.flags &= ~VM.LOCKED;
   } else {
     k.unmapVmas(mm, [src]);
   }

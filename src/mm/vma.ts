@@ -105,6 +105,8 @@ export class Vma {
   readonly object: MappedObject | null;
   /** anon_vma identity (0: none yet). Private anonymous pages hang off it. */
   anonVma: number;
+  /** The anon_vma chain also links the parent's anon_vma (a fork child): such a VMA never absorbs one without anon_vma. */
+  forkChild = false;
   /** Private hugetlb: the resv_map shared by the pieces of the original mapping. */
   hugeResv: ResvMap | null = null;
   /** HPAGE_RESV_OWNER: this mapping made the reservations (a forked child's copy did not). */
@@ -159,6 +161,7 @@ export class Vma {
     const tail = new Vma(vpn, this.end, this.flags, this.pgoffAt(vpn), this.object, this.anonVma);
     tail.hugeResv = this.hugeResv;
     tail.uffd = this.uffd;
+    tail.forkChild = this.forkChild;
     tail.hugeResvOwner = this.hugeResvOwner;
     this.end = vpn;
     if (tail.object) tail.object.users++;
@@ -172,6 +175,10 @@ export class Vma {
     if ((this.flags & VM_SPECIAL) !== 0) return false;
     if (this.object !== next.object || this.uffd !== next.uffd) return false;
     if (this.pgoff + this.pages !== next.pgoff) return false;
-    return this.anonVma === 0 || next.anonVma === 0 || this.anonVma === next.anonVma;
+    // is_mergeable_anon_vma: equal anon_vmas, or one side without and the other's chain singular.
+    if (this.anonVma === next.anonVma) return true;
+    if (this.anonVma === 0) return !next.forkChild;
+    if (next.anonVma === 0) return !this.forkChild;
+    return false;
   }
 }
