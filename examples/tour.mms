@@ -1,6 +1,8 @@
 # A tour of mmsim: private anonymous memory, the zero page, copy-on-write
-# after fork, a file mapping with fault-around, and the page tables behind it.
+# after fork, a file mapping with fault-around, a transparent huge page and a
+# hugetlb page (both PMD leaves of the one walker), and the page tables.
 arch x86_64
+set hugetlb.2M=2
 
 A = mmap 4M rw private anon
 read A+0 16K                 # read faults map the shared zero page
@@ -20,6 +22,14 @@ assert frame child:A+20K == main:A+20K
 show pagemap A+16K 16K
 as main
 show pagemap A+16K 16K
+
+T = mmap 4M rw private anon
+madvise T+0 4M hugepage
+write T+0 4K                 # a whole 2M THP, mapped by one PMD leaf
+H = mmap 2M rw private anon hugetlb=2M
+write H+0 4K                 # a 2M page from the hugetlb pool, also one PMD leaf
+show pagemap T+0 8K
+show pagemap H+0 8K
 
 show maps
 show smaps A

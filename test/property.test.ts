@@ -542,6 +542,7 @@ class Run {
     else if (old + oldN > vma.end) {
       if (!isFixed && newN <= oldN) want = { skip: 'known bug: mremap shrink/no-resize across VMAs is EFAULT' };
       else if (isFixed && newN < oldN && old + newN <= vma.end) want = { skip: 'known bug: mremap shrink/no-resize across VMAs is EFAULT' };
+      else if (isFixed && newN === oldN && (op.flags & DONTUNMAP) === 0) want = { skip: 'a same-size MREMAP_FIXED move of several VMAs is allowed since 6.17; the shadow does not model it' };
       else if (isFixed && !sh.free(op.pid, dest, newN)) want = { skip: 'version-dependent: MREMAP_FIXED unmaps the target before the EFAULT check (6.16)' };
       else want = err('EFAULT');
     } else if (newN > oldN && vma.object?.shmem) want = { skip: 'known bug: growing shared anonymous memory grows the shmem file' };

@@ -200,7 +200,8 @@ function doFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): void
   // Beyond the end of the file: SIGBUS (filemap_fault, shmem_get_folio_gfp beyond i_size).
   if (index >= obj.sizePages) fail('SIGBUS', `access beyond the end of file ${obj.name}`);
   if (!write) {
-    if (!obj.shmem || obj.cache.has(index)) faultAround(k, mm, vma, vpn);
+    // uffd_disable_fault_around: no fault-around in VMAs registered for minor or wp faults.
+    if ((!obj.shmem || obj.cache.has(index)) && !vma.has(VM.UFFD_MINOR | VM.UFFD_WP)) faultAround(k, mm, vma, vpn);
     if (k.walker.seek(mm, vpn, k.st, 0, k.rmap) === Kind.NONE) {
       install(k, mm, vma, vpn, k.cachePage(obj, index), 0);
     }

@@ -185,12 +185,15 @@ function installHuge(k: Kernel, mm: Mm, p: HugePool, base: number, h: number, at
   const { level, entries } = p.geo;
   const per = k.fmt.pagesPerEntry[level];
   const a = fit(k.fmt, attrs | (entries > 1 ? Attr.CONT : 0));
+  // One seek: a contiguous group lives in one table, and seek reports a group from its first entry.
+  const st = k.st;
+  k.walker.seek(mm, base, st, level, k.rmap);
+  if (st.level !== level) throw new Error('hugetlb: a leaf above the huge page level');
+  const slot = st.slot;
+  const first = st.indices[level] - (st.indices[level] % entries);
   for (let i = 0; i < entries; i++) {
-    const st = k.st;
-    k.walker.seek(mm, base + i * per, st, level, k.rmap);
-    if (st.level !== level) throw new Error('hugetlb: a leaf above the huge page level');
     const e = k.fmt.codec.leaf(h + i * per, a, level);
-    k.walker.set(mm, k.rmap, st.slot, st.index, level, base + i * per, e.lo, e.hi);
+    k.walker.set(mm, k.rmap, slot, first + i, level, base + i * per, e.lo, e.hi);
   }
 }
 

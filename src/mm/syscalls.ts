@@ -464,6 +464,14 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
   }
   // The old range must sit in one VMA when it moves or grows; a shrink in place only unmaps the tail.
   const inPlaceShrink = dest < 0 && newPages <= oldPages && (flags & MREMAP.DONTUNMAP) === 0;
+  if (dest >= 0 && oldPages === newPages && (flags & MREMAP.DONTUNMAP) === 0 && old + oldPages > vma.end) {
+    // Since 6.17 a same-size MREMAP_FIXED move may take several VMAs along (gaps stay gaps).
+    const pieces = mm.overlapping(old, old + oldPages).map((v) => [Math.max(old, v.start), Math.min(old + oldPages, v.end)]);
+    for (const v of mm.overlapping(old, old + oldPages)) if (v.has(VM.HUGETLB | VM.DONTEXPAND)) fail('EFAULT', 'this mapping cannot move with others');
+    doMunmap(k, mm, dest, dest + newPages);
+    for (const [s, e] of pieces) moveMapping(k, mm, s, e - s, dest + (s - old), flags);
+    return dest * k.pageSize;
+  }
   if (!inPlaceShrink && old + oldPages > vma.end) fail('EFAULT', 'old range spans more than one mapping');
   if ((flags & MREMAP.DONTUNMAP) !== 0 && vma.has(VM.DONTEXPAND | VM.PFNMAP | VM.MIXEDMAP)) fail('EINVAL', 'MREMAP_DONTUNMAP on a special mapping');
 

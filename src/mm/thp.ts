@@ -40,6 +40,8 @@ function orderMode(k: Kernel, order: number): ThpMode {
 
 /** The anonymous THP orders (2..PMD order, like THP_ORDERS_ALL_ANON) the policy allows for this VMA. */
 export function allowedOrders(k: Kernel, vma: Vma): number[] {
+  // A format whose PMD level cannot hold leaves has no PMD-size THP (nor mTHP here).
+  if (!k.fmt.leafAllowed[pmdLevel(k)] || pmdLevel(k) >= k.fmt.nlevels - 1) return [];
   if (vma.has(VM.HUGETLB | VM.NOHUGEPAGE | VM.PFNMAP | VM.MIXEDMAP | VM.IO)) return [];
   if (!vma.isAnonymous || vma.isShared) return []; // shmem_enabled=never; no large file folios in the model
   const out: number[] = [];
@@ -241,8 +243,9 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
     if (st.kind === Kind.LEAF) continue; // SCAN_PMD_MAPPED: already a THP
     if (st.kind !== Kind.TABLE) { last = 'EINVAL'; continue; } // SCAN_PMD_NULL
     // hpage_collapse_scan_pmd: none and zero-page PTEs are allowed (max_ptes_none is ignored),
-    // but at least one PTE must be writable and every page must be a simple anon page.
-    let writable = false;
+    // read-only (e.g. shared after fork) anon pages too (as measured on 6.18), but at least one
+    // anonymous page must be there and every page must be a simple anon page.
+    let anyPage = false;
     let bad: 'EINVAL' | 'EAGAIN' | null = null;
     const values = new Uint32Array(pages);
     for (let i = 0; i < pages && !bad; i++) {
@@ -251,7 +254,7 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
       if (kind !== Kind.LEAF) { bad = 'EINVAL'; break; } // swap entries: the swap issue
       const pfn = c.pfn(st.lo, st.hi);
       if (pfn === mem.zeroPfn) continue;
-      if (c.has(st.lo, st.hi, Attr.WRITE)) writable = true;
+      anyPage = true;
       if (!mem.isFolioPage(pfn) || (mem.folioFlags[mem.headOf(pfn)] & FolioFlag.ANON) === 0) { bad = 'EINVAL'; break; }
       const h = mem.headOf(pfn);
       // is_refcount_suitable: no extra references (pins, GUP) on the folio.
@@ -259,7 +262,7 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
       values[i] = mem.content[pfn];
     }
     if (bad) { last = bad; continue; }
-    if (!writable) { last = 'EINVAL'; continue; } // SCAN_PAGE_RO
+    if (!anyPage) { last = 'EINVAL'; continue; } // nothing but none and zero-page PTEs
     // collapse_huge_page: copy, then swap the PTE table for a PMD leaf; the table is deposited.
     const h = newAnonFolio(k, vma, Math.log2(pages));
     for (let i = 0; i < pages; i++) mem.content[h + i] = values[i];

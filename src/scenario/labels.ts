@@ -37,9 +37,12 @@ export class RegionTable {
    * region goes at PLACEMENT_BASE.
    */
   nextSlot(): number {
-    if (this.highest === 0) return PLACEMENT_BASE;
+    if (this.highest === 0) return this.base;
     return Math.ceil((this.highest + GIB) / GIB) * GIB;
   }
+
+  /** Where the first region goes: 1 TiB, or a quarter of a smaller user space (riscv Sv39: 64 GiB). */
+  base = PLACEMENT_BASE;
 
   /**
    * `A+4K`: relative to the region with the greatest base at or below the

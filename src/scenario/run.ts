@@ -20,7 +20,7 @@ import { formatPtdumpLine, ptdump } from '../views/ptdump.js';
 import { SMAPS_FIELDS, mapsOffset, mappingName, perms, smaps, smapsKb, smapsRollup, status, type SmapsField } from '../views/smaps.js';
 import type { Address, AssertStatement, Comparison, ExpectableStatement, Loc, Prot, Scenario, ShowStatement, Statement } from './ast.js';
 import { ScenarioError } from './parse.js';
-import { FrameLabels, RegionTable } from './labels.js';
+import { FrameLabels, GIB, PLACEMENT_BASE, RegionTable } from './labels.js';
 import { collectPages, formatPageRuns, pageMatches } from './pages.js';
 import { formatSize } from './size.js';
 
@@ -127,6 +127,7 @@ class Runner {
     }
     for (const s of settings) if (s.setting.key === 'swap' && s.setting.on) swapOn(this.k);
     this.procs.set('main', this.k.spawn('main'));
+    this.regions.base = Math.min(PLACEMENT_BASE, Math.floor(this.k.fmt.userPages * this.k.pageSize / 4 / GIB) * GIB);
   }
 
   run(): RunResult {
@@ -473,7 +474,9 @@ class Runner {
       }
       case 'pagemap': {
         const start = this.addr(s.addr);
-        const pages = collectPages(k, mm, start, s.len.bytes, this.labels, this.regions, true);
+        // `show pagemap PROC:A` looks at another process (read from its /proc on the kernel).
+        const target = this.mm(s.addr.proc ?? this.current, s.loc);
+        const pages = collectPages(k, target, start, s.len.bytes, this.labels, this.regions, true);
         this.emit(s.loc, 'show', 'pagemap', [head(`pagemap ${this.describeAddr(s.addr)} ${formatSize(s.len.bytes)}`), ...formatPageRuns(pages, this.regions)]);
         return;
       }
@@ -481,7 +484,7 @@ class Runner {
         const start = this.addr(s.addr);
         const n = Math.ceil(s.len.bytes / k.pageSize);
         const vals: number[] = [];
-        for (let i = 0; i < n; i++) vals.push(access(k, mm, Math.floor(start / k.pageSize) + i, false));
+        for (let i = 0; i < n; i++) vals.push(access(k, this.mm(s.addr.proc ?? this.current, s.loc), Math.floor(start / k.pageSize) + i, false));
         const lines = [head(`content ${this.describeAddr(s.addr)} ${formatSize(s.len.bytes)}`)];
         for (let i = 0; i < n; ) {
           let j = i + 1;

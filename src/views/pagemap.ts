@@ -206,7 +206,8 @@ export function kpageflags(k: Kernel, pfn: number): number {
   if (f & (FolioFlag.LARGE_RMAPPABLE | FolioFlag.ZERO)) u |= mem.order[h] > 0 ? KPF.THP : 0;
   if (f & FolioFlag.ZERO) u |= KPF.ZERO;
   if (f & FolioFlag.ANON) {
-    if (mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) u |= KPF.MAPPEDTODISK;
+    // stable_page_flags reads the folio's flags: a large folio shows its head page's anon-exclusive bit.
+    if (mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) u |= KPF.MAPPEDTODISK;
   } else if (f & FolioFlag.MAPPEDTODISK) u |= KPF.MAPPEDTODISK;
   return u;
 }

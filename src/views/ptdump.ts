@@ -58,7 +58,8 @@ class PtdumpVisitor extends BaseVisitor {
 
 export function ptdump(k: Kernel, mm: Mm): PtdumpLine[] {
   const v = new PtdumpVisitor(k);
-  k.walker.walk(mm, 0, k.fmt.userPages, v);
+  // The "User Space" range of the x86 dump: the whole user half of the tables.
+  k.walker.walk(mm, 0, 2 ** (k.fmt.spec.userVaBits - k.fmt.pageShift), v);
   return v.finish();
 }
 
