@@ -34,9 +34,10 @@ export function allocDeviceRange(k: Kernel, pages: number): number {
  */
 export function pfnmapFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolean): boolean {
   const obj = vma.object;
-  if (!obj || obj.devicePfn < 0) fail('SIGBUS', 'pfnmap without a device');
   const st = k.st;
   if (k.walker.seek(mm, vpn, st) === Kind.LEAF) return false;
+  // remap_pfn_range mappings have no fault handler: what it did not map is SIGBUS.
+  if (!obj || obj.devicePfn < 0) fail('SIGBUS', 'no pfn behind this address');
   const pfnAt = (v: number): number => obj.devicePfn + vma.pgoffAt(v);
   const attrs = fit(k.fmt, vmaProt(vma) | Attr.SPECIAL | (write && vma.has(VM.SHARED) ? Attr.DIRTY : 0));
   if (!vma.isCow && k.hugePfnmap) {
@@ -60,4 +61,30 @@ export function pfnmapFault(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boo
   const e = k.fmt.codec.leaf(pfnAt(vpn), vma.isCow ? attrs & ~Attr.WRITE : attrs, 0);
   k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
   return true;
+}
+
+/**
+ * remap_pfn_range (mm/memory.c): map `npages` device pfns from `pfn` at
+ * `vpn` up front, as special entries, and mark the VMA
+ * VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP. In a COW mapping it must cover
+ * the whole VMA (else EINVAL) and sets vm_pgoff = pfn: that is the rule that
+ * lets vm_normal_page tell a raw pfn (pfn == vm_pgoff + offset) from a page
+ * COWed into the mapping on architectures without a special bit.
+ */
+export function remapPfnRange(k: Kernel, mm: Mm, vma: Vma, vpn: number, pfn: number, npages: number): void {
+  if (vpn < vma.start || vpn + npages > vma.end) fail('EINVAL', 'remap_pfn_range outside the VMA');
+  if (vma.isCow) {
+    if (vpn !== vma.start || vpn + npages !== vma.end) fail('EINVAL', 'remap_pfn_range of part of a COW mapping');
+    vma.pgoff = pfn;
+  }
+  vma.flags |= VM.IO | VM.PFNMAP | VM.DONTEXPAND | VM.DONTDUMP;
+  const c = k.fmt.codec;
+  const attrs = fit(k.fmt, (vmaProt(vma) | Attr.SPECIAL) & (vma.isCow ? ~Attr.WRITE : ~0));
+  for (let i = 0; i < npages; i++) {
+    const st = k.st;
+    k.walker.seek(mm, vpn + i, st, 0, k.rmap);
+    if (st.level !== 0 || st.kind !== Kind.NONE) fail('EBUSY', 'remap_pfn_range over an existing mapping');
+    const e = c.leaf(pfn + i, attrs, 0);
+    k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn + i, e.lo, e.hi);
+  }
 }

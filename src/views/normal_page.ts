@@ -19,6 +19,18 @@ export function vmNormalPage(k: Kernel, vma: Vma, vpn: number, lo: number, hi: n
   const c = k.fmt.codec;
   if (c.kind(lo, hi, level) !== Kind.LEAF) return -1;
   const pfn = c.pfn(lo, hi);
+  if (!c.supports(Attr.SPECIAL)) {
+    // No special bit: the VMA-flag heuristics. VM_MIXEDMAP: any pfn with a struct page is normal;
+    // VM_PFNMAP: the remap_pfn_range rule (raw where pfn == vm_pgoff + offset, and everywhere in a
+    // shared mapping; a COW'ed page otherwise).
+    if (vma.has(VM.MIXEDMAP)) {
+      if (!k.mem.isFolioPage(pfn)) return -1;
+    } else if (vma.has(VM.PFNMAP)) {
+      if (pfn === vma.pgoff + (vpn - vma.start) || !vma.isCow) return -1;
+    }
+    if (pfn === k.mem.zeroPfn || pfn === k.hugeZeroPfn) return -1;
+    return k.mem.isFolioPage(pfn) ? pfn : -1;
+  }
   if (c.has(lo, hi, Attr.SPECIAL)) {
     if (vma.has(VM.PFNMAP | VM.MIXEDMAP)) return -1;
     if (pfn === k.mem.zeroPfn || pfn === k.hugeZeroPfn) return -1;
