@@ -22,6 +22,8 @@ export const WALK_AGAIN = 1;
 export const WALK_STOP = 2;
 /** From tablePre: do not descend into this table (it was unlinked or is handled whole). */
 export const WALK_SKIP = 3;
+/** Returned by Visitor.leafTable(): "give me this table's entries one by one". */
+export const WALK_PER_ENTRY = -1;
 
 /**
  * A range-walk visitor. Hooks are called once per leaf and once per run of
@@ -43,6 +45,16 @@ export interface Visitor {
   tablePre(slot: number, level: number, vpn: number): number;
   /** Leaving it. */
   tablePost(slot: number, level: number, vpn: number): void;
+  /**
+   * A leaf-level (level 0) table, entries [first, end) of which the walk
+   * covers, entry 0 mapping `vpn` (Linux pmd_entry handling a PTE table at
+   * once). Return WALK_PER_ENTRY to get leaf()/hole() calls for them instead
+   * (BaseVisitor does), or WALK_CONTINUE/WALK_STOP after handling them. The
+   * entries may be read, never written, as words[base + 2*i] (lo) and
+   * words[base + 2*i + 1] (hi); writes go through Walker.set() as always.
+   * (Contiguous groups are not folded here: the visitor sees raw entries.)
+   */
+  leafTable(slot: number, vpn: number, first: number, end: number, words: Uint32Array, base: number): number;
 }
 
 /** A visitor with no-op hooks, to extend. */
@@ -57,6 +69,9 @@ export class BaseVisitor implements Visitor {
     return WALK_CONTINUE;
   }
   tablePost(_slot: number, _level: number, _vpn: number): void {}
+  leafTable(_slot: number, _vpn: number, _first: number, _end: number, _words: Uint32Array, _base: number): number {
+    return WALK_PER_ENTRY;
+  }
 }
 
 /** Told about every entry change, with old and new values (accounting lives here). */
@@ -301,24 +316,36 @@ export class Walker {
    * pud_alloc/pmd_alloc/pte_alloc); a leaf met above `stopLevel` still stops.
    */
   seek(root: PtRoot, vpn: number, st: WalkState, stopLevel = 0, alloc: EntryObserver | null = null): number {
-    const w0 = this.store;
+    // Loop-invariant loads in locals (TurboFan does not hoist them, and the
+    // typed-array stores into the chain make it reload them every level).
+    // Indices by `& (entries - 1)`: vpn * inv is a non-negative double below
+    // 2^53 and ToInt32 keeps its low bits; `%` on doubles is a C call (Float64Mod).
+    const store = this.store;
+    const slots = st.slots;
+    const indices = st.indices;
+    const inv = this.inv;
+    const ppeA = this.ppe;
+    const entries = this.entries;
+    const stride2 = this.stride2;
+    let words = store.words;
     let slot = root.rootSlot;
     let level = this.nlevels - 1;
     for (;;) {
-      const ppe = this.ppe[level];
-      let index = Math.floor(vpn * this.inv[level]) % this.entries[level];
-      let off = slot * this.stride2 + 2 * index;
-      let lo = w0.words[off];
-      let hi = w0.words[off + 1];
-      st.slots[level] = slot;
-      st.indices[level] = index;
+      const ppe = ppeA[level];
+      let index = (vpn * inv[level]) & (entries[level] - 1);
+      let off = slot * stride2 + 2 * index;
+      let lo = words[off];
+      let hi = words[off + 1];
+      slots[level] = slot;
+      indices[level] = index;
       if (level > stopLevel) {
         if (lo === 0 && hi === 0 && alloc !== null) {
           const entryVpn = vpn - (vpn % ppe);
           this.installTable(root, alloc, slot, index, level - 1, entryVpn);
-          off = slot * this.stride2 + 2 * index;
-          lo = w0.words[off];
-          hi = w0.words[off + 1];
+          words = store.words;
+          off = slot * stride2 + 2 * index;
+          lo = words[off];
+          hi = words[off + 1];
         }
         if (this.isTable(lo, hi, level)) {
           slot = this.child(lo, hi);
@@ -330,10 +357,10 @@ export class Walker {
       const cont = this.contEntries[level];
       if (cont !== 0 && this.isContLeaf(lo, hi, level)) {
         // A contiguous group is one leaf: report it from its first entry.
-        index -= index % cont;
-        off = slot * this.stride2 + 2 * index;
-        lo = w0.words[off];
-        hi = w0.words[off + 1];
+        index -= index & (cont - 1);
+        off = slot * stride2 + 2 * index;
+        lo = words[off];
+        hi = words[off + 1];
         n = ppe * cont;
       }
       st.level = level;
@@ -341,7 +368,8 @@ export class Walker {
       st.index = index;
       st.lo = lo;
       st.hi = hi;
-      st.vpn = vpn - (vpn % n);
+      // n is a power of two; below 2^31 `& (n - 1)` is exact and avoids Float64Mod.
+      st.vpn = n <= 2147483648 ? vpn - (vpn & (n - 1)) : vpn - (vpn % n);
       st.npages = n;
       st.kind = this.fmt.codec.kind(lo, hi, level);
       return st.kind;
@@ -357,6 +385,9 @@ export class Walker {
     return this.walkTable(root.rootSlot, this.nlevels - 1, 0, start, end, v);
   }
 
+  // Per-level constants are read into locals once per table: TurboFan does
+  // not hoist loads out of loops, and a field or typed-array load per entry
+  // is a large part of the cost (BENCHMARKS.md, bench/investigate).
   private walkTable(slot: number, level: number, tableVpn: number, start: number, end: number, v: Visitor): number {
     const pre = v.tablePre(slot, level, tableVpn);
     if (pre === WALK_STOP) return WALK_STOP;
@@ -366,6 +397,12 @@ export class Walker {
     let i = Math.floor((start - tableVpn) * inv);
     const iEnd = Math.min(this.entries[level], Math.ceil((end - tableVpn) * inv));
     const cont = this.contEntries[level];
+    const validLo = this.validLo;
+    const validHi = this.validHi;
+    const leafMaskLo = this.leafMaskLo[level];
+    const leafValLo = this.leafValLo[level];
+    const leafMaskHi = this.leafMaskHi[level];
+    const leafValHi = this.leafValHi[level];
     let words = this.store.words;
     const base = slot * this.stride2;
     if (cont !== 0 && i % cont !== 0) {
@@ -379,7 +416,7 @@ export class Walker {
       const lo = words[base + 2 * i];
       const hi = words[base + 2 * i + 1];
       const vpn = tableVpn + i * ppe;
-      if (lo === 0 && hi === 0) {
+      if ((lo | hi) === 0) {
         if (holeStart < 0) holeStart = vpn < start ? start : vpn;
         continue;
       }
@@ -388,11 +425,12 @@ export class Walker {
         holeStart = -1;
         if (r === WALK_STOP) break;
       }
-      if (level > 0 && ((lo & this.validLo) !== 0 || (hi & this.validHi) !== 0) &&
-        ((lo & this.leafMaskLo[level]) !== this.leafValLo[level] || (hi & this.leafMaskHi[level]) !== this.leafValHi[level])) {
+      // level > 0 here: level 0 is walkLeafTable's.
+      if (((lo & validLo) | (hi & validHi)) !== 0 && ((lo & leafMaskLo) !== leafValLo || (hi & leafMaskHi) !== leafValHi)) {
         const cs = vpn < start ? start : vpn;
         const ce = vpn + ppe > end ? end : vpn + ppe;
-        r = this.walkTable(this.child(lo, hi), level - 1, vpn, cs, ce, v);
+        const child = this.child(lo, hi);
+        r = level === 1 ? this.walkLeafTable(child, vpn, cs, ce, v) : this.walkTable(child, level - 1, vpn, cs, ce, v);
         words = this.store.words;
         if (r === WALK_STOP) break;
         continue;
@@ -417,6 +455,60 @@ export class Walker {
       r = v.hole(holeStart, (holeEnd > end ? end : holeEnd) - holeStart, level);
     }
     v.tablePost(slot, level, tableVpn);
+    return r;
+  }
+
+  /**
+   * A leaf-level table (level 0: no tables below, one base page per entry):
+   * the visitor's leafTable() first, else a tight loop of leaf()/hole() calls.
+   */
+  private walkLeafTable(slot: number, tableVpn: number, start: number, end: number, v: Visitor): number {
+    const pre = v.tablePre(slot, 0, tableVpn);
+    if (pre === WALK_STOP) return WALK_STOP;
+    if (pre === WALK_SKIP) return WALK_CONTINUE;
+    const i0 = start - tableVpn;
+    const iEnd = Math.min(this.entries[0], end - tableVpn);
+    const base = slot * this.stride2;
+    let r = v.leafTable(slot, tableVpn, i0, iEnd, this.store.words, base);
+    if (r !== WALK_PER_ENTRY) {
+      v.tablePost(slot, 0, tableVpn);
+      return r;
+    }
+    r = WALK_CONTINUE;
+    const cont = this.contEntries[0];
+    let words = this.store.words;
+    let i = i0;
+    if (cont !== 0 && i % cont !== 0) {
+      const g = i - (i % cont);
+      if (this.isContLeaf(words[base + 2 * g], words[base + 2 * g + 1], 0)) i = g;
+    }
+    let holeStart = -1;
+    for (; i < iEnd; i++) {
+      const lo = words[base + 2 * i];
+      const hi = words[base + 2 * i + 1];
+      if ((lo | hi) === 0) {
+        if (holeStart < 0) holeStart = i < i0 ? i0 : i;
+        continue;
+      }
+      if (holeStart >= 0) {
+        r = v.hole(tableVpn + holeStart, i - holeStart, 0);
+        holeStart = -1;
+        if (r === WALK_STOP) break;
+      }
+      if (cont === 0 || !this.isContLeaf(lo, hi, 0)) {
+        r = v.leaf(tableVpn + i, 1, 0, lo, hi, slot, i);
+      } else {
+        r = v.leaf(tableVpn + i, cont, 0, lo, hi, slot, i);
+        if (r !== WALK_AGAIN && r !== WALK_STOP) i += cont - 1;
+      }
+      words = this.store.words;
+      if (r !== WALK_CONTINUE) {
+        if (r === WALK_STOP) break;
+        if (r === WALK_AGAIN) i--;
+      }
+    }
+    if (r !== WALK_STOP && holeStart >= 0) r = v.hole(tableVpn + holeStart, iEnd - holeStart, 0);
+    v.tablePost(slot, 0, tableVpn);
     return r;
   }
 
