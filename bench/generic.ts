@@ -88,6 +88,37 @@ export class SumVisitor extends BaseVisitor {
     this.v += vpn;
     return WALK_CONTINUE;
   }
+
+  /** The per-table batch (pmd_entry style): one call per PTE table, a tight loop over its entries. */
+  override leafTable(_slot: number, vpn: number, first: number, end: number, words: Uint32Array, base: number): number {
+    const validLo = this.validLo;
+    const validHi = this.validHi;
+    const pfnShift = this.pfnShift;
+    const pfnHiMask = this.pfnHiMask;
+    const pfnHiMul = this.pfnHiMul;
+    const wLoShift = this.wLoShift;
+    const wLoMask = this.wLoMask;
+    const wHiShift = this.wHiShift;
+    const wHiMask = this.wHiMask;
+    let n = 0;
+    let w = 0;
+    let s = 0;
+    let v = 0;
+    for (let i = first; i < end; i++) {
+      const lo = words[base + 2 * i];
+      const hi = words[base + 2 * i + 1];
+      if (((lo & validLo) | (hi & validHi)) === 0) continue;
+      n++;
+      w += ((lo >>> wLoShift) & wLoMask) | ((hi >>> wHiShift) & wHiMask);
+      s += (lo >>> pfnShift) + (hi & pfnHiMask) * pfnHiMul;
+      v += vpn + i;
+    }
+    this.n += n;
+    this.w += w;
+    this.s += s;
+    this.v += v;
+    return WALK_CONTINUE;
+  }
 }
 
 /** Full walk of a tree with the generic walker. */
