@@ -13,7 +13,7 @@ import { hugetlbFault } from './hugetlb.js';
 import { deviceContent, pfnmapFault } from './pfnmap.js';
 import { Leaf, MARKER, decodeSoftleaf, isMarker, newSoftleaf } from './softleaf.js';
 import { uffdWpFault } from './uffd.js';
-import { doSwapPage } from './swap.js';
+import { doSwapPage, tryFreeSwapCache } from './swap.js';
 import { finishMigrationAt, findMappings } from './migrate.js';
 import { anonFaultOrder, doHugePmdAnonymousPage, doHugePmdWpPage, newAnonFolio } from './thp.js';
 import { VM, type Vma } from './vma.js';
@@ -179,6 +179,8 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolea
   // alloc_anon_folio: an mTHP order where the policy allows one and it fits.
   const order = anonFaultOrder(k, mm, vma, vpn);
   if (order === 0) {
+    // alloc_anon_folio falls back to order 0 at the faulting address (the order scan moved k.st).
+    k.walker.seek(mm, vpn, k.st, 0, k.rmap);
     install(k, mm, vma, vpn, newAnonPage(k, vma), writeAttrs(vma));
     return;
   }
@@ -271,8 +273,9 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare: boolean): v
     // (and perhaps the swap cache) is reused and becomes exclusive again; a
     // large one when every reference is a mapping in this mm.
     if (!reuse && mem.order[h] === 0) {
-      const swapcache = (mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0 ? 1 : 0;
-      reuse = mem.refcount[h] <= 1 + swapcache && mem.refcount[h] - swapcache === 1;
+      // A swap-cache folio is reused only after folio_free_swap succeeds: no other swap entry may use its slot.
+      if ((mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0) tryFreeSwapCache(k, h);
+      reuse = mem.refcount[h] === 1 && (mem.folioFlags[h] & FolioFlag.SWAPCACHE) === 0;
     } else if (!reuse) {
       // __wp_can_reuse_large_anon_folio: a large folio with a single mapping is not reused (it is better
       // freed); otherwise reuse when every reference is a mapping and every mapping is in this mm.

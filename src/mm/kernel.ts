@@ -13,7 +13,7 @@ import { splitHugeLeaf } from './thp.js';
 import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
 import { DEVICE_PFN_BASE } from './pfnmap.js';
-import { shmemSwapIn } from './swap.js';
+import { shmemSwapIn, tryFreeSwapCache } from './swap.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf, softleafUffdWp } from './softleaf.js';
 import { releaseRecordsOf } from './pins.js';
 import type { UffdEvent } from './uffd.js';
@@ -317,8 +317,23 @@ class ZapVisitor extends BaseVisitor {
     const m = keep !== 0 ? makeMarker(k.fmt.codec, keep) : null;
     const mlo = m ? m.lo : 0;
     const mhi = m ? m.hi : 0;
+    // What the entry pointed at, to let the swap cache go afterwards (free_swap_and_cache / free_swap_cache).
+    let cachedFolio = -1;
+    let swapOff = -1;
+    if (k.swap && kind === Kind.LEAF) {
+      const pfn = k.fmt.codec.pfn(lo, hi);
+      if (k.mem.isFolioPage(pfn) && (k.mem.folioFlags[k.mem.headOf(pfn)] & FolioFlag.SWAPCACHE) !== 0) cachedFolio = k.mem.headOf(pfn);
+    } else if (k.swap && kind === Kind.SWAP) {
+      const leaf = decodeSoftleaf(k.fmt.codec, lo, hi, level, this.sl);
+      if (leaf.kind === Leaf.SWAP) swapOff = leaf.offset;
+    }
     for (let i = 0; i < npages / per; i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, mlo, mhi);
     if (level > 0) w.freeDeposit(this.mm, k.rmap, vpn);
+    if (cachedFolio >= 0 && k.mem.totalMapcount[cachedFolio] === 0) tryFreeSwapCache(k, cachedFolio);
+    if (swapOff >= 0 && k.swap && (k.swap.count.get(swapOff) ?? 0) === 0) {
+      const h = k.swap.cache.get(swapOff);
+      if (h !== undefined && k.mem.totalMapcount[h] === 0) tryFreeSwapCache(k, h);
+    }
     return WALK_CONTINUE;
   }
 }

@@ -72,6 +72,33 @@ export function freeSwapCache(k: Kernel, off: number): void {
   k.mem.put(h);
 }
 
+/** The swap slot a swap-cache folio belongs to, or -1. */
+export function slotOfCached(k: Kernel, h: number): number {
+  if (!k.swap) return -1;
+  for (const [off, f] of k.swap.cache) if (f === h) return off;
+  return -1;
+}
+
+/** folio_free_swap for a folio: succeeds (and dirties it) only if no swap entry still uses its slot. */
+export function tryFreeSwapCache(k: Kernel, h: number): boolean {
+  const off = slotOfCached(k, h);
+  if (off < 0 || !k.swap || (k.swap.count.get(off) ?? 0) !== 0) return false;
+  freeSwapCache(k, off);
+  return true;
+}
+
+/** __remove_mapping of a clean swap-cache folio after reclaim: out of the cache, its slot keeps the data. */
+function dropFromSwapCache(k: Kernel, off: number): void {
+  const swap = k.swap;
+  if (!swap) return;
+  const h = swap.cache.get(off);
+  if (h === undefined) return;
+  swap.cache.delete(off);
+  k.mem.folioFlags[h] &= ~FolioFlag.SWAPCACHE;
+  k.mem.put(h);
+  swap.maybeFree(off);
+}
+
 /** Split a huge mapping and then its folio, so pages can be reclaimed one by one; false if the folio cannot split. */
 function splitForReclaim(k: Kernel, mm: Mm, vpn: number): boolean {
   const st = k.st;
@@ -146,11 +173,15 @@ function reclaimPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
     }
     const swap = k.swap;
     if (!swap) return;
-    const off = swap.alloc(mem.content[pfn]);
+    // add_to_swap only for folios not in the swap cache yet; a cached folio goes back to its own slot.
+    const cached = (f & FolioFlag.SWAPCACHE) !== 0 ? slotOfCached(k, h) : -1;
+    const off = cached >= 0 ? cached : swap.alloc(mem.content[pfn]);
+    if (cached >= 0) swap.content.set(off, mem.content[pfn]);
     const flags = ((mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) !== 0 ? SwpFlag.EXCLUSIVE : 0) |
       ((a & Attr.UFFD_WP) !== 0 ? SwpFlag.UFFD_WP : 0) | ((a & Attr.SOFT_DIRTY) !== 0 ? SwpFlag.SOFT_DIRTY : 0);
     const e = c.swap(swap.type, off, flags);
     k.walker.set(mm, k.rmap, slot, index, 0, vpn, e.lo, e.hi);
+    if (cached >= 0 && mem.totalMapcount[h] === 0) dropFromSwapCache(k, off);
     return;
   }
   const obj = vma.object;
@@ -223,6 +254,12 @@ export function madvFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: number
       continue;
     }
     const h = mem.headOf(page);
+    // madvise_free_pte_range: folio_free_swap first; a folio whose slot is still used elsewhere is skipped.
+    if ((mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0 && !tryFreeSwapCache(k, h)) {
+      vpn = st.vpn + st.npages;
+      continue;
+    }
+    k.walker.seek(mm, vpn, st);
     if (mem.totalMapcount[h] !== (mem.order[h] > 0 && st.level === 0 ? countMapped(k, mm, h, st.vpn) : 1)) {
       vpn = st.vpn + st.npages;
       continue; // mapped elsewhere too

@@ -458,9 +458,9 @@ export function mremap(k: Kernel, mm: Mm, addr: number, oldLength: number, newLe
     const per = hugeSize(vma) / k.pageSize;
     if (vma.pgoffAt(old) % per !== 0) fail('EINVAL', 'hugetlb mremap at a non-huge-aligned address');
     if (dest >= 0 && dest % per !== 0) fail('EINVAL', 'hugetlb mremap to a non-huge-aligned address');
-    if (newPages > oldPages) fail('EINVAL', 'hugetlb mappings cannot grow');
     oldPages = Math.ceil(oldPages / per) * per;
     newPages = Math.ceil(newPages / per) * per;
+    if (newPages > oldPages) fail('EINVAL', 'hugetlb mappings cannot grow');
   }
   // The old range must sit in one VMA when it moves or grows; a shrink in place only unmaps the tail.
   const inPlaceShrink = dest < 0 && newPages <= oldPages && (flags & MREMAP.DONTUNMAP) === 0;
@@ -514,6 +514,8 @@ function moveMapping(k: Kernel, mm: Mm, old: number, npages: number, dest: numbe
   const moved = new Vma(dest, dest + newPages, src.flags, src.pgoff, src.object, src.anonVma);
   // The reservations move with the mapping (the resv_map travels with the VMA).
   moved.hugeResv = src.hugeResv;
+  // mremap_userfaultfd_prep: the registration moves with the mapping.
+  moved.uffd = src.uffd;
   moved.hugeResvOwner = src.hugeResvOwner;
   src.hugeResvOwner = false;
   if (moved.object) moved.object.users++;

@@ -235,6 +235,8 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
   const level = pmdLevel(k);
   const c = k.fmt.codec;
   const mem = k.mem;
+  // thp_vma_allowable_order(TVA_FORCED_COLLAPSE): the VMA must be able to hold a PMD THP at all.
+  if (!k.fmt.leafAllowed[level] || !suitable(vma, vma.end - pages, pages)) fail('EINVAL', 'MADV_COLLAPSE on a VMA too small for a THP');
   let last: 'ok' | 'EINVAL' | 'EAGAIN' = 'ok';
   for (let base = Math.ceil(start / pages) * pages; base + pages <= end; base += pages) {
     const st = k.st;
@@ -252,6 +254,8 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
       const kind = k.walker.seek(mm, base + i, st);
       if (kind === Kind.NONE) continue;
       if (kind !== Kind.LEAF) { bad = 'EINVAL'; break; } // swap entries: the swap issue
+      // SCAN_PTE_UFFD_WP: a write-protected entry blocks the collapse.
+      if (c.has(st.lo, st.hi, Attr.UFFD_WP)) { bad = 'EINVAL'; break; }
       const pfn = c.pfn(st.lo, st.hi);
       if (pfn === mem.zeroPfn) continue;
       anyPage = true;

@@ -139,6 +139,8 @@ export function wpRange(k: Kernel, mm: Mm, v: Vma, s: number, e: number, enable:
       } else {
         const leaf = decodeSoftleaf(c, elo, ehi, level, sl);
         if (leaf.kind === Leaf.MARKER) {
+          // change_pte_range skips guard and poison markers.
+          if ((leaf.offset & (MARKER.GUARD | MARKER.POISONED)) !== 0) continue;
           const bits = enable ? leaf.offset | MARKER.UFFD_WP : leaf.offset & ~MARKER.UFFD_WP;
           if (bits !== leaf.offset) out = bits !== 0 ? makeMarker(c, bits) : { lo: 0, hi: 0 };
         } else {
