@@ -6,7 +6,7 @@
 import { type PtRoot } from '../src/pt/store.js';
 import { BaseVisitor, WALK_CONTINUE, type Visitor } from '../src/walk/walker.js';
 
-/** The prototype batch hook of bench/investigate (answers "per entry"); the real walker ignores it. */
+/** A per-table batch hook that answers "per entry", as most simulator visitors do. */
 class PolyBase extends BaseVisitor {
   protoLeafTable(_slot: number, _tableVpn: number, _first: number, _end: number, _words: Uint32Array, _base: number): number {
     return -1;
