@@ -13,7 +13,7 @@ import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { splitHugeLeaf } from './thp.js';
 import { hugetlbCopyForFork } from './hugetlb.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, makeMigrationEntry, newSoftleaf } from './softleaf.js';
-import { newUffdCtx } from './uffd.js';
+import { newUffdCtx, type UffdCtx } from './uffd.js';
 import { SwpFlag, type Word2 } from '../arch/index.js';
 
 /** The codec's encoders return a shared scratch word: copy it before the next encode. */
@@ -38,6 +38,7 @@ export function fork(k: Kernel, parent: Mm, name: string): Mm {
 }
 
 function dupMmap(k: Kernel, parent: Mm, child: Mm): void {
+  const childCtx = new Map<number, UffdCtx>();
   const copier = new CopyVisitor(k, parent, child);
   for (const v of parent.vmas) {
     if (v.has(VM.DONTCOPY)) continue;
@@ -45,7 +46,12 @@ function dupMmap(k: Kernel, parent: Mm, child: Mm): void {
     if (cv.object) cv.object.users++;
     // dup_userfaultfd: with UFFD_FEATURE_EVENT_FORK the child's VMA is registered with a new context,
     // otherwise it loses the registration (and with it any uffd-wp state, cleared below).
-    if (v.uffd?.eventFork) cv.uffd = newUffdCtx(v.uffd);
+    if (v.uffd?.eventFork) {
+      // dup_userfaultfd: one child context per parent context.
+      let ctx = childCtx.get(v.uffd.id);
+      if (!ctx) childCtx.set(v.uffd.id, (ctx = newUffdCtx(v.uffd)));
+      cv.uffd = ctx;
+    }
     else cv.flags &= ~(VM.UFFD_WP | VM.UFFD_MISSING | VM.UFFD_MINOR);
     child.insert(cv);
     if (v.has(VM.WIPEONFORK)) continue;

@@ -10,7 +10,7 @@ import { fail } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
-import { Leaf, decodeSoftleaf, newSoftleaf } from './softleaf.js';
+import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf } from './softleaf.js';
 import { splitHugeLeaf } from './thp.js';
 import { VM, type Vma } from './vma.js';
 
@@ -190,8 +190,10 @@ function reclaimPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
   if (obj.shmem) {
     const swap = k.swap;
     if (!swap) return;
-    // shmem_writeout: the PTE goes, the page's place in the object becomes a swap slot.
-    k.walker.set(mm, k.rmap, slot, index, 0, vpn, 0, 0);
+    // shmem_writeout: the PTE goes (a uffd-wp one leaves a marker: pte_install_uffd_wp_if_needed),
+    // the page's place in the object becomes a swap slot.
+    const m = vma.has(VM.UFFD_WP) && (a & Attr.UFFD_WP) !== 0 ? makeMarker(c, MARKER.UFFD_WP) : { lo: 0, hi: 0 };
+    k.walker.set(mm, k.rmap, slot, index, 0, vpn, m.lo, m.hi);
     const off = swap.alloc(mem.content[pfn]);
     swap.dup(off);
     obj.swapped.set(idx, off);
@@ -200,7 +202,8 @@ function reclaimPage(k: Kernel, mm: Mm, vma: Vma, vpn: number): void {
     return;
   }
   if (dirty) return; // dirty file pages need writeback first; the model does not write back
-  k.walker.set(mm, k.rmap, slot, index, 0, vpn, 0, 0);
+  const fm = vma.has(VM.UFFD_WP) && (a & Attr.UFFD_WP) !== 0 ? makeMarker(c, MARKER.UFFD_WP) : { lo: 0, hi: 0 };
+  k.walker.set(mm, k.rmap, slot, index, 0, vpn, fm.lo, fm.hi);
   if (obj.cache.get(idx) === h && mem.totalMapcount[h] === 0) {
     obj.cache.delete(idx);
     mem.put(h);

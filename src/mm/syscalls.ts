@@ -3,7 +3,7 @@
 // mm/mremap.c). Addresses are byte addresses (exact doubles for page-aligned
 // values up to 2^65); internally everything is in pages.
 import { Attr, Kind } from '../arch/index.js';
-import { PageFlag } from '../mem/phys.js';
+import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { unfoldContig } from './kernel.js';
 import { madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
@@ -154,13 +154,20 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   if (device && anon) fail('EINVAL', 'a pfnmap is a device mapping, not anonymous memory');
 
   const vma = new Vma(start, start + npages, vmFlags, pgoff, object);
-  // hugetlb_reserve_pages: ENOMEM before anything changes when the pool cannot back the mapping.
+  // MAP_FIXED replaces what was there: the old VMAs go first (vms_clean_up_area
+  // in __mmap_prepare), which also returns their hugetlb reservations.
+  if (fixed) doMunmap(k, mm, start, start + npages);
+  // hugetlb_reserve_pages: ENOMEM when the pool cannot back the mapping (the
+  // object created for it goes too; a MAP_FIXED range stays unmapped).
   if (huge) {
-    vma.hugeResv = reserveForMmap(k, vma);
+    try {
+      vma.hugeResv = reserveForMmap(k, vma);
+    } catch (e) {
+      if (object) k.objects.delete(object.id);
+      throw e;
+    }
     vma.hugeResvOwner = vma.hugeResv !== null;
   }
-  // MAP_FIXED replaces what was there (do_vmi_munmap first).
-  if (fixed) doMunmap(k, mm, start, start + npages);
   if (object) object.users++;
   mm.insert(vma);
   mm.mergeAround(start, start + npages);
@@ -227,24 +234,34 @@ export function mprotect(k: Kernel, mm: Mm, addr: number, length: number, prot: 
   }
   const stopAt = Math.min(at, end);
   if (stopAt > start) {
-    for (const vma of k.isolate(mm, start, stopAt)) mprotectFixup(k, mm, vma, prot);
-    mm.mergeAround(start, stopAt);
+    // mprotect_fixup returns early when the flags do not change: no split, no PMD split.
+    const pieces = mm.overlapping(start, stopAt).filter((v) => mprotectFlags(v, prot) !== v.flags).map((v) => [Math.max(start, v.start), Math.min(stopAt, v.end)]);
+    try {
+      for (const [s, e] of pieces) for (const vma of k.isolate(mm, s, e)) mprotectFixup(k, mm, vma, prot);
+    } finally {
+      mm.mergeAround(start, stopAt);
+    }
   }
   if (error) fail(error, 'mapping may not be made writable');
   if (stopAt < end) fail('ENOMEM', 'range not fully mapped');
 }
 
-function mprotectFixup(k: Kernel, mm: Mm, vma: Vma, prot: number): void {
+/** The flags mprotect_fixup gives a VMA for `prot`. */
+function mprotectFlags(vma: Vma, prot: number): number {
   const old = vma.flags;
   let nf = old & ~(VM.READ | VM.WRITE | VM.EXEC);
   if (prot & PROT.READ) nf |= VM.READ;
   if (prot & PROT.WRITE) nf |= VM.WRITE;
   if (prot & PROT.EXEC) nf |= VM.EXEC;
-  // mprotect_fixup: making a private mapping writable charges it (VM_ACCOUNT).
+  // Making a private mapping writable charges it (VM_ACCOUNT) ...
   if ((nf & VM.WRITE) !== 0 && (old & (VM.ACCOUNT | VM.WRITE | VM.HUGETLB | VM.SHARED | VM.NORESERVE)) === 0) nf |= VM.ACCOUNT;
   // ... and an anonymous mapping with no pages yet that stops being writable is uncharged.
   else if ((nf & VM.WRITE) === 0 && (old & VM.ACCOUNT) !== 0 && vma.isAnonymous && vma.anonVma === 0) nf &= ~VM.ACCOUNT;
-  vma.flags = nf;
+  return nf;
+}
+
+function mprotectFixup(k: Kernel, mm: Mm, vma: Vma, prot: number): void {
+  vma.flags = mprotectFlags(vma, prot);
   changeProtection(k, mm, vma, vma.start, vma.end);
 }
 
@@ -377,8 +394,13 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
       }
     }
     if (stop > start) {
-      for (const v of k.isolate(mm, start, stop)) v.flags = (v.flags & ~clear) | set;
-      mm.mergeAround(start, stop);
+      // madvise_update_vma returns early when the flags do not change: no split.
+      const pieces = mm.overlapping(start, stop).filter((v) => ((v.flags & ~clear) | set) !== v.flags).map((v) => [Math.max(start, v.start), Math.min(stop, v.end)]);
+      try {
+        for (const [s, e] of pieces) for (const v of k.isolate(mm, s, e)) v.flags = (v.flags & ~clear) | set;
+      } finally {
+        mm.mergeAround(start, stop);
+      }
     }
     if (refused) fail('EINVAL', refused);
   }
@@ -411,9 +433,26 @@ export function populate(k: Kernel, mm: Mm, start: number, end: number, mode: 'r
       const c = k.fmt.codec;
       const present = kind === Kind.LEAF;
       const writable = present && c.has(k.st.lo, k.st.hi, Attr.WRITE);
-      if (mode === 'read' ? present : writable) continue;
+      if (mode === 'read' ? present : writable) {
+        // follow_page_pte with FOLL_TOUCH|FOLL_WRITE marks the folio dirty.
+        const pfn = c.pfn(k.st.lo, k.st.hi);
+        if (mode === 'write' && k.mem.isFolioPage(pfn)) k.mem.folioFlags[k.mem.headOf(pfn)] |= FolioFlag.DIRTY;
+        continue;
+      }
       try {
-        handleFault(k, mm, vpn, mode === 'write');
+        // faultin_page_range retries like GUP until the page can be accessed (a write may need a
+        // uffd-wp resolution after the fault that populated it).
+        for (let tries = 0; tries < 4; tries++) {
+          handleFault(k, mm, vpn, mode === 'write');
+          const again = k.walker.seek(mm, vpn, k.st);
+          const ok = again === Kind.LEAF && (mode === 'read' || c.has(k.st.lo, k.st.hi, Attr.WRITE));
+          if (ok) break;
+        }
+        // FOLL_TOUCH|FOLL_WRITE dirties what it touched.
+        if (mode === 'write' && k.walker.seek(mm, vpn, k.st) === Kind.LEAF) {
+          const pfn = c.pfn(k.st.lo, k.st.hi);
+          if (k.mem.isFolioPage(pfn)) k.mem.folioFlags[k.mem.headOf(pfn)] |= FolioFlag.DIRTY;
+        }
       } catch (e) {
         if (e instanceof Error && 'code' in e && (e.code === 'SIGSEGV' || e.code === 'SIGBUS')) {
           if (fromMmap) return;
