@@ -609,6 +609,27 @@ function movePageTables(k: Kernel, mm: Mm, old: number, dest: number, npages: nu
         }
         notSupported('moving part of a non-present huge entry');
       }
+      if (st.kind === Kind.LEAF && st.npages > span) {
+        // A contiguous group: it moves whole when it is all in range and the
+        // destination is aligned to it (a hugetlb page always is); otherwise
+        // it is unfolded into plain entries first.
+        if (st.vpn !== src || dst % st.npages !== 0 || npages - off < st.npages) {
+          unfoldContig(k, mm, st.slot, st.index, st.level, st.vpn);
+          continue outer;
+        }
+        const n = st.npages / span;
+        const sslot = st.slot;
+        const sindex = st.index;
+        const dkind = w.seek(mm, dst, st, l, k.rmap);
+        if (st.level !== l || dkind !== Kind.NONE) notSupported('mremap onto a mapped destination');
+        const dslot = st.slot;
+        const dindex = st.indices[l] - (st.indices[l] % n);
+        // New entries first, then the old ones cleared: the folio never looks unmapped.
+        for (let i = 0; i < n; i++) w.set(mm, k.rmap, dslot, dindex + i, l, dst + i * span, w.lo(sslot, sindex + i), w.hi(sslot, sindex + i));
+        for (let i = 0; i < n; i++) w.set(mm, k.rmap, sslot, sindex + i, l, src + i * span, 0, 0);
+        off += n * span;
+        continue outer;
+      }
       const lo = st.lo;
       const hi = st.hi;
       const sslot = st.slot;
