@@ -23,7 +23,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCENARIOS = `${ROOT}conformance/scenarios/`;
 const GOLDEN = `${ROOT}conformance/golden/`;
 
-const NOT_YET = 'the model cannot run it yet';
 
 /** Scenario name -> why the model's output differs from the kernel's (the lead fixes src/). */
 export const KNOWN_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([
@@ -33,7 +32,6 @@ export const KNOWN_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, st
       'only when it is drained, so after MADV_FREE of 64 pages 62 are lazyfree (LazyFree 248 kB) and 2 still swap-backed; the model makes ' +
       'all 64 lazyfree at once. Either model the 31-folio lru_lazyfree batch or mask LazyFree and SWAPBACKED after MADV_FREE',
   ],
-  ['mlock', `${NOT_YET}: mmap flag locked (mlock)`],
 ]);
 
 const scenarios = readdirSync(SCENARIOS)

@@ -95,8 +95,8 @@ describe('runner error classes', () => {
   });
 
   it('an unsupported statement: exit code 2, "not supported yet" at its line:col, nothing runs', () => {
-    // mmap's `locked` flag (MAP_LOCKED) is parsed but not modelled yet.
-    const uffd = run(['A = mmap 4M rw private anon', 'write A+0 4K', 'show maps', '  B = mmap 4M rw private anon locked'].join('\n'), 'u.mms');
+    // mmap's `growsdown` flag (MAP_GROWSDOWN) is parsed but not modelled yet.
+    const uffd = run(['A = mmap 4M rw private anon', 'write A+0 4K', 'show maps', '  B = mmap 4M rw private anon growsdown'].join('\n'), 'u.mms');
     assert.equal(uffd.exitCode, 2);
     assert.equal(uffd.output, '', 'the scenario is rejected before anything runs');
     assert.deepEqual(uffd.records, []);

@@ -24,6 +24,7 @@ export const MAP = {
   PRIVATE: 0x02,
   FIXED: 0x10,
   ANONYMOUS: 0x20,
+  LOCKED: 0x2000,
   NORESERVE: 0x4000,
   POPULATE: 0x8000,
   HUGETLB: 0x40000,
@@ -117,6 +118,8 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   if (a.prot & PROT.EXEC) vmFlags |= VM.EXEC;
   if (shared) vmFlags |= VM.SHARED | VM.MAYSHARE;
   if (flags & MAP.NORESERVE) vmFlags |= VM.NORESERVE;
+  // MAP_LOCKED: VM_LOCKED, and the range is populated like mlock() does (mm_populate).
+  if (flags & MAP.LOCKED) vmFlags |= VM.LOCKED;
   // accountable_mapping (mm/mmap.c): private writable mappings are charged (hugetlb files never).
   if (!huge && (vmFlags & (VM.NORESERVE | VM.SHARED | VM.WRITE)) === VM.WRITE) vmFlags |= VM.ACCOUNT;
   // hugetlbfs_file_mmap: VM_HUGETLB | VM_DONTEXPAND.
@@ -171,7 +174,7 @@ export function mmap(k: Kernel, mm: Mm, a: MmapArgs): number {
   if (object) object.users++;
   mm.insert(vma);
   mm.mergeAround(start, start + npages);
-  if (flags & MAP.POPULATE) populate(k, mm, start, start + npages, (vmFlags & VM.WRITE) !== 0 && !shared ? 'write' : 'read', true);
+  if (flags & (MAP.POPULATE | MAP.LOCKED)) populate(k, mm, start, start + npages, (vmFlags & VM.WRITE) !== 0 && !shared ? 'write' : 'read', true);
   return start * k.pageSize;
 }
 

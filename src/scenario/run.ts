@@ -58,7 +58,7 @@ const PROT_BITS: Record<Prot, number> = {
 function unsupported(s: Statement): string | null {
   switch (s.kind) {
     case 'mmap':
-      for (const f of s.flags) if (f !== 'noreserve') return `mmap flag '${f}'`;
+      for (const f of s.flags) if (f !== 'noreserve' && f !== 'locked') return `mmap flag '${f}'`;
       return null;
     case 'madvise':
       if (s.advice === 'remove') return 'madvise remove';
@@ -257,6 +257,7 @@ class Runner {
         if (s.backing.kind === 'anon') flags |= MAP.ANONYMOUS;
         if (s.populate) flags |= MAP.POPULATE;
         if (s.flags.includes('noreserve')) flags |= MAP.NORESERVE;
+        if (s.flags.includes('locked')) flags |= MAP.LOCKED;
         if (s.hugetlb) flags |= MAP.HUGETLB;
         let at: number;
         if (s.fixed) {
