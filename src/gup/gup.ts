@@ -156,9 +156,10 @@ function followPageMask(k: Kernel, mm: Mm, vma: Vma, vpn: number, flags: number)
     }
     if ((attrs & Attr.WRITE) === 0 && mustUnshare(k, vma, flags, pfn)) return 'unshare';
     if ((flags & FOLL.TOUCH) !== 0) {
-      // touch_pmd / mark accessed: young, and dirty on a write.
+      // touch_pmd/touch_pud make a huge leaf young (and dirty on a write); for a PTE,
+      // follow_page_pte only marks the folio accessed (and dirty on a write).
       const want = attrs | Attr.YOUNG | ((flags & FOLL.WRITE) !== 0 && (attrs & Attr.VALID) !== 0 ? Attr.DIRTY : 0);
-      if (want !== attrs && (attrs & Attr.VALID) !== 0) {
+      if (level > 0 && want !== attrs && (attrs & Attr.VALID) !== 0) {
         const e = c.leaf(c.pfn(st.lo, st.hi), want, level);
         k.walker.set(mm, k.rmap, st.slot, st.index, level, st.vpn, e.lo, e.hi);
       }
