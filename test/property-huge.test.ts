@@ -25,7 +25,7 @@ import { pool, setPoolSize } from '../src/mm/hugetlb.js';
 import { Kernel, type KernelOptions } from '../src/mm/kernel.js';
 import type { Mm } from '../src/mm/mm.js';
 import { MAP, MREMAP, PROT, madvise, mmap, mprotect, mremap, munmap, readRange, writeRange, type Advice } from '../src/mm/syscalls.js';
-import { allowedOrders, pmdPages, suitable } from '../src/mm/thp.js';
+import { pmdPages } from '../src/mm/thp.js';
 import { VM, type Vma } from '../src/mm/vma.js';
 import { Rng } from './helpers/prng.js';
 import { RunBase, Stats, assertTornDown, entryState, envArch, envOps, seedsFor, show, type Outcome } from './helpers/prop2/harness.js';
@@ -37,44 +37,12 @@ import { RunBase, Stats, assertTornDown, entryState, envArch, envOps, seedsFor, 
  */
 export const KNOWN_BUGS: ReadonlyMap<string, string> = new Map<string, string>([
   [
-    'collapse-unsuitable-vma-succeeds',
-    'MADV_COLLAPSE on a VMA that holds no PMD-aligned PMD-size range succeeds; madvise_collapse -> thp_vma_allowable_order(TVA_FORCED_COLLAPSE) -> thp_vma_suitable_order fails -> EINVAL (mm/khugepaged.c, mm/huge_memory.c)',
-  ],
-  [
-    'hugetlb-mmap-enomem-leaks-object',
-    'a MAP_HUGETLB mmap that fails its reservation (ENOMEM) leaves its anon_hugepage object in k.objects (created before reserveForMmap, never released); hugetlb_file_setup+fput in the kernel (mm/mmap.c ksys_mmap_pgoff)',
-  ],
-  [
-    'hugetlb-mmap-fixed-reserves-before-unmap',
-    'MAP_FIXED over a hugetlb mapping reserves before unmapping the old range: ENOMEM where the kernel (mm/vma.c __mmap_prepare -> vms_clean_up_area closes the old VMAs before mmap_file -> hugetlb_reserve_pages) succeeds, or leaves a hole when it fails',
-  ],
-  [
     'hugetlb-dontneed-no-restore-reserve',
     'MADV_DONTNEED of a faulted page of a private hugetlb mapping (reservation owner) frees the page without restoring its reservation; __unmap_hugepage_range sets hugetlb_restore_reserve and vma_add_reservation (mm/hugetlb.c, since 6.9)',
   ],
   [
     'hugetlb-cow-owner-no-steal',
     'a COW write by the reservation owner of a private hugetlb page shared with a child SIGBUSes when the pool is empty; hugetlb_wp unmaps the page from the children (unmap_ref_private) and reuses it (mm/hugetlb.c). Documented model limitation.',
-  ],
-  [
-    'hugetlb-mremap-grow-compares-unrounded',
-    'mremap on hugetlb compares new_len > old_len before rounding both up to the huge page size: EINVAL where the kernel (mm/mremap.c check_prep_vma: ALIGN first) proceeds',
-  ],
-  [
-    'noop-flags-change-splits-hugetlb',
-    'mprotect / MADV_(NO)HUGEPAGE that leaves the VMA flags unchanged still splits the VMA (EINVAL at an unaligned hugetlb address, split THP mappings elsewhere); mprotect_fixup / madvise_update_vma return 0 when newflags == vm_flags (mm/mprotect.c, mm/madvise.c)',
-  ],
-  [
-    'validates-every-vma-first',
-    'mprotect and MADV_(NO)HUGEPAGE check the splits at both ends before changing any VMA (EINVAL, nothing changed); do_mprotect_pkey / madvise_walk_vmas change the VMAs in order and fail at the VMA whose split fails, leaving the earlier ones changed (see the mm.test.ts todo tests on the same order)',
-  ],
-  [
-    'mthp-fallback-installs-at-stale-pte',
-    'with an mTHP order enabled, an anonymous write fault whose aligned mTHP range holds a populated PTE falls back to order 0, but anonFaultOrder has re-pointed k.st at that populated PTE: doAnonymousPage installs the new page there (the other page is lost) and the faulting address stays none ("access ... still faults") (src/mm/thp.ts anonFaultOrder, src/mm/fault.ts doAnonymousPage)',
-  ],
-  [
-    'mremap-cont-hugetlb-moves-one-entry',
-    'mremap of a hugetlb page mapped by a contiguous group of entries (arm64-64k 2M = 32 cont PTEs) moves only the first entry, then throws "freeing page table slot ... in use" (src/mm/syscalls.ts movePageTables seeks a cont group from its first entry)',
   ],
 ]);
 
@@ -180,8 +148,6 @@ class Run extends RunBase {
   readonly U: number;
   readonly T: number;
   readonly thpPmd: boolean;
-  /** A hugetlb page is a contiguous group of entries (arm64-64k). */
-  readonly contHuge: boolean;
   readonly rng: Rng;
   readonly base: number;
   readonly RS: number;
@@ -203,7 +169,6 @@ class Run extends RunBase {
     this.U = HUGE_BYTES / this.P;
     this.T = pmdPages(k);
     this.thpPmd = this.T === this.U;
-    this.contHuge = pool(k, HUGE_BYTES).geo.entries > 1;
     this.rng = new Rng(seed);
     const f = k.fmt;
     // The first vpn of the second top-level slot: fresh tables, no neighbours.
@@ -551,44 +516,6 @@ class Run extends RunBase {
     return entryState(this.k, p.mm, this.focus.vpn) + ` shadow ${JSON.stringify(p.pages.get(this.focus.vpn), (key, v: unknown) => (key === 'obj' || key === 'resv' ? undefined : v))}`;
   }
 
-  /**
-   * A write fault at vpn would go through alloc_anon_folio's order choice
-   * and reject an mTHP order after looking at the PTEs of its range (one is
-   * populated), with no order chosen: doAnonymousPage then installs the
-   * order-0 page at the PTE anonFaultOrder looked at last (see KNOWN_BUGS).
-   */
-  mthpClobber(p: Proc, vpn: number): boolean {
-    const k = this.k;
-    const v = p.mm.vmaAt(vpn);
-    if (!v || !v.isAnonymous || v.isShared || !v.has(VM.WRITE)) return false;
-    if (k.walker.seek(p.mm, vpn, k.st) !== Kind.NONE) return false;
-    const pmdOrder = Math.log2(this.T);
-    const orders = allowedOrders(k, v);
-    // A PMD THP fault takes the whole range first when it may (the PMD is none).
-    if (orders.includes(pmdOrder) && suitable(v, vpn, this.T)) {
-      k.walker.seek(p.mm, vpn, k.st, 1);
-      if (k.st.level >= 1 && k.st.kind === Kind.NONE) return false;
-    }
-    let rejected = false;
-    for (const order of orders) {
-      if (order >= pmdOrder) continue;
-      const n = 2 ** order;
-      if (!suitable(v, vpn, n)) continue;
-      const s = vpn - (vpn % n);
-      let none = true;
-      for (let x = s; x < s + n && none; x++) if (k.walker.seek(p.mm, x, k.st) !== Kind.NONE) none = false;
-      if (none) return false;
-      rejected = true;
-    }
-    return rejected;
-  }
-
-  /** Any page of [start, end) where a write fault would hit mthpClobber. */
-  mthpClobberIn(p: Proc, start: number, end: number): boolean {
-    for (let v = start; v < end; v++) if (this.mthpClobber(p, v)) return true;
-    return false;
-  }
-
   // ------------------------------------------------------- execution
 
   step(op: Op): void {
@@ -604,7 +531,6 @@ class Run extends RunBase {
         this.focus = { pid: op.pid, vpn };
         const dry = this.accessShadow(p, vpn, write, value, true);
         if (dry.outcome === 'known') return this.knownBug('hugetlb-cow-owner-no-steal');
-        if (write && dry.outcome === 'ok' && this.mthpClobber(p, vpn)) return this.knownBug('mthp-fallback-installs-at-stale-pte');
         const want = this.accessShadow(p, vpn, write, value);
         const got = this.call(what, () => (write ? (writeRange(this.k, p.mm, op.addr, this.P, () => value), value >>> 0) : readRange(this.k, p.mm, op.addr, this.P)[0]));
         this.expect(op.t, what, got, [want.outcome as Outcome]);
@@ -683,24 +609,22 @@ class Run extends RunBase {
     let n = Math.ceil(op.len / P);
     if (huge) n = Math.ceil(n / U) * U;
     let want: Outcome = 'ok';
-    let overlap = false;
-    for (let v = start; v < start + n && !overlap; v++) if (p.pages.has(v)) overlap = true;
     if (huge && start % U !== 0) want = 'EINVAL';
     else if (this.badHugeSplit(p, start) || this.badHugeSplit(p, start + n)) want = 'EINVAL';
-    else if (huge && !op.noreserve && n / U > this.avail) {
-      // Both the leaked object and the reserve-before-unmap order hang on this ENOMEM.
-      return this.knownBug(overlap ? 'hugetlb-mmap-fixed-reserves-before-unmap' : 'hugetlb-mmap-enomem-leaks-object');
-    }
     let flags = MAP.FIXED | MAP.ANONYMOUS | (op.kind === 'hshared' ? MAP.SHARED : MAP.PRIVATE);
     if (huge) flags |= MAP.HUGETLB;
     if (op.noreserve) flags |= MAP.NORESERVE;
     if (op.populate) flags |= MAP.POPULATE;
-    // MAP_POPULATE of a writable private anonymous mapping write-faults every page of the new (empty) range: no stale PTE there.
+    if (want === 'ok') {
+      // __mmap_region: MAP_FIXED closes the old VMAs (their reservations and folios go back) before
+      // hugetlb_reserve_pages; when that fails (ENOMEM) the range stays unmapped and the new object goes.
+      this.unmapPages(p, start, n);
+      if (huge && !op.noreserve && n / U > this.avail) want = 'ENOMEM';
+    }
     const got = this.call(what, () => mmap(this.k, p.mm, { addr: op.addr, length: op.len, prot: op.prot, flags, hugeBytes: huge ? HUGE_BYTES : undefined }));
     this.expect('mmap', what, got, [want]);
     if (!('value' in got)) return;
     if (got.value !== op.addr) this.fail(`${what}: MAP_FIXED returned 0x${got.value.toString(16)}`);
-    // The new mapping's reservations come first, then the old range goes (see the known bug above: same end state).
     let obj: HObj | null = null;
     let resv: Resv | null = null;
     if (op.kind === 'hshared') {
@@ -712,7 +636,6 @@ class Run extends RunBase {
       for (let i = 0; i < n / U; i++) resv.reserved.add(i);
       this.R += n / U;
     }
-    this.unmapPages(p, start, n);
     this.mapPages(p, start, n, op.kind, op.prot, obj, resv);
     if (op.populate) {
       // populate_vma_page_range: write faults for a writable private mapping, else read; stop at the first failure.
@@ -746,25 +669,24 @@ class Run extends RunBase {
     const start = op.addr / this.P;
     const end = start + Math.ceil(op.len / this.P);
     const stop = this.mappedUntil(p, start, end);
+    // do_mprotect_pkey: VMA by VMA up to the first hole (ENOMEM there); a VMA whose flags do not change
+    // is left alone (mprotect_fixup, no split); the first split at an unaligned hugetlb address fails
+    // with EINVAL, the VMAs before it stay changed.
     let want: Outcome = stop < end ? 'ENOMEM' : 'ok';
-    if (stop > start) {
-      // do_mprotect_pkey: VMA by VMA; one whose flags do not change is left alone (no split); the
-      // first split at an unaligned hugetlb address fails with EINVAL. Only the first and last VMA split.
-      const first = p.mm.vmaAt(start) as Vma;
-      const last = p.mm.vmaAt(stop - 1) as Vma;
-      const changes = (vpn: number): boolean => (p.pages.get(vpn) as Pg).prot !== op.prot;
-      const badStart = this.badHugeSplit(p, start);
-      const badStop = this.badHugeSplit(p, stop);
-      if ((badStart && !changes(start)) || (!badStart && badStop && !changes(stop - 1))) return this.knownBug('noop-flags-change-splits-hugetlb');
-      if (badStart) want = 'EINVAL';
-      else if (badStop) {
-        if (first !== last) return this.knownBug('validates-every-vma-first');
+    const change: [number, number][] = [];
+    for (const v of p.mm.overlapping(start, stop)) {
+      const s = Math.max(start, v.start);
+      const e = Math.min(stop, v.end);
+      if ((p.pages.get(s) as Pg).prot === op.prot) continue;
+      if (this.badHugeSplit(p, s) || this.badHugeSplit(p, e)) {
         want = 'EINVAL';
+        break;
       }
+      change.push([s, e]);
     }
     const got = this.call(what, () => mprotect(this.k, p.mm, op.addr, op.len, op.prot));
     this.expect('mprotect', what, got, [want]);
-    if (want !== 'EINVAL') for (let v = start; v < stop; v++) (p.pages.get(v) as Pg).prot = op.prot;
+    for (const [s, e] of change) for (let v = s; v < e; v++) (p.pages.get(v) as Pg).prot = op.prot;
   }
 
   stepMadvise(op: Extract<Op, { t: 'madvise' }>, what: string): void {
@@ -780,24 +702,19 @@ class Run extends RunBase {
     switch (op.advice) {
       case 'hugepage':
       case 'nohugepage': {
-        // madvise_update_vma, VMA by VMA: unchanged flags, no split; a split at an unaligned hugetlb address is EINVAL.
+        // madvise_walk_vmas + madvise_update_vma, VMA by VMA in order: unchanged flags, no split; the first
+        // split at an unaligned hugetlb address is EINVAL, the VMAs before it stay changed; holes are ENOMEM.
         const target = op.advice === 'hugepage' ? 1 : 2;
-        const changes = (vpn: number): boolean => (p.pages.get(vpn) as Pg).thp !== target;
-        const firstIn = Math.max(start, vmas.length > 0 ? vmas[0].start : start);
-        const lastIn = vmas.length > 0 ? Math.min(end, vmas[vmas.length - 1].end) - 1 : start;
-        const badStart = this.badHugeSplit(p, start);
-        const badEnd = this.badHugeSplit(p, end);
-        if ((badStart && !changes(firstIn)) || (!badStart && badEnd && !changes(lastIn))) return this.knownBug('noop-flags-change-splits-hugetlb');
-        if (badStart) allowed = ['EINVAL'];
-        else if (badEnd) {
-          if (vmas.length > 1) return this.knownBug('validates-every-vma-first');
-          allowed = ['EINVAL'];
-        } else {
+        for (const v of vmas) {
+          const s = Math.max(start, v.start);
+          const e = Math.min(end, v.end);
+          if ((p.pages.get(s) as Pg).thp === target) continue;
+          if (this.badHugeSplit(p, s) || this.badHugeSplit(p, e)) {
+            allowed = ['EINVAL'];
+            break;
+          }
           apply.push(() => {
-            for (let v = start; v < end; v++) {
-              const pg = p.pages.get(v);
-              if (pg) pg.thp = target;
-            }
+            for (let x = s; x < e; x++) (p.pages.get(x) as Pg).thp = target;
           });
         }
         break;
@@ -805,13 +722,13 @@ class Run extends RunBase {
       case 'collapse': {
         // madvise_collapse: hugetlb, VM_NOHUGEPAGE or no PMD-suitable range in the VMA: EINVAL (first VMA that fails).
         for (const v of vmas) {
-          if (v.has(VM.HUGETLB | VM.NOHUGEPAGE)) {
-            allowed = ['EINVAL'];
-            break;
-          }
           const last = v.end - this.T;
           const suitable = last >= v.start && Math.floor(last / this.T) * this.T >= v.start;
-          if (!suitable) return this.knownBug('collapse-unsuitable-vma-succeeds');
+          if (v.has(VM.HUGETLB | VM.NOHUGEPAGE) || !suitable) {
+            // A range of an earlier VMA may have failed already.
+            allowed = allowed.length > 1 ? ['EINVAL', 'EAGAIN'] : ['EINVAL'];
+            break;
+          }
           // The aligned ranges inside may fail: EINVAL (no table, read-only, not anonymous), EAGAIN (extra references).
           allowed = [allowed[0], 'EINVAL', 'EAGAIN'];
         }
@@ -841,7 +758,6 @@ class Run extends RunBase {
         // Page by page in address order (faultin_page_range): EINVAL at a VMA without the permission,
         // EFAULT at a fault that fails (SIGBUS), ENOMEM at a hole.
         const write = op.advice === 'populate_write';
-        if (write && this.mthpClobberIn(p, start, Math.min(end, this.mappedUntil(p, start, end)))) return this.knownBug('mthp-fallback-installs-at-stale-pte');
         let outcome: Outcome = 'ok';
         for (let v = start; v < end; v++) {
           const pg = p.pages.get(v);
@@ -869,9 +785,9 @@ class Run extends RunBase {
         throw new Error(`unexpected advice ${op.advice}`);
     }
     const got = this.call(what, () => madvise(this.k, p.mm, op.addr, op.len, op.advice));
-    const outcome = this.expect(`madvise ${op.advice}`, what, got, allowed);
-    if (outcome === 'ok' || outcome === 'ENOMEM') for (const f of apply) f();
-    else if (op.advice === 'dontneed') for (const f of apply) f(); // VMAs before the failing one were zapped
+    this.expect(`madvise ${op.advice}`, what, got, allowed);
+    // `apply` holds the VMAs before the failing one (if any): those were changed or zapped.
+    for (const f of apply) f();
   }
 
   /** MADV_DONTNEED of [s, e) of one VMA: private contents go, hugetlb folios lose this mapping. */
@@ -905,10 +821,8 @@ class Run extends RunBase {
         const rOld = Math.ceil(oldN / U) * U;
         const rNew = Math.ceil(newN / U) * U;
         if (old % U !== 0 || (fixed && dest % U !== 0)) want = 'EINVAL';
-        else if (newN > oldN) {
-          if (rNew <= rOld) return this.knownBug('hugetlb-mremap-grow-compares-unrounded');
-          want = 'EINVAL';
-        }
+        // check_prep_vma rounds both lengths up to the huge page size before comparing them.
+        else if (rNew > rOld) want = 'EINVAL';
         oldN = rOld;
         newN = rNew;
       }
@@ -917,12 +831,6 @@ class Run extends RunBase {
         else if (dontunmap && huge) want = 'EINVAL';
         else if (fixed && (this.badHugeSplit(p, dest) || this.badHugeSplit(p, dest + newN))) want = 'EINVAL';
         else if (!fixed && newN > oldN && !(vma.end === old + oldN && p.mm.overlapping(vma.end, vma.end + newN - oldN).length === 0) && (op.flags & MREMAP.MAYMOVE) === 0) want = 'ENOMEM';
-      }
-      if (want === 'ok' && huge && this.contHuge) {
-        const moves = fixed || (newN > oldN && (op.flags & MREMAP.MAYMOVE) !== 0);
-        let mapped = false;
-        for (let b = old; b < old + Math.min(oldN, newN); b += U) if (p.hmap.has(b) || ((p.pages.get(b) as Pg).obj?.cache.has(this.hidx(p.pages.get(b) as Pg)) ?? false)) mapped = true;
-        if (moves && mapped) return this.knownBug('mremap-cont-hugetlb-moves-one-entry');
       }
     }
     const got = this.call(what, () => mremap(this.k, p.mm, op.addr, op.oldLen, op.newLen, op.flags, op.newAddr ?? undefined));
