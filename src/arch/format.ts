@@ -70,7 +70,11 @@ export interface LevelSpec {
 }
 
 export interface AttrBits {
-  /** Bits set when the attribute is present. */
+  /**
+   * Bits set when the attribute is present. May be empty when `clear` is
+   * not: the attribute then holds when all `clear` bits are 0 (8xx
+   * pte_write = !(pte & _PAGE_RO); riscv/powerpc NX = exec bit clear).
+   */
   readonly set: Mask64;
   /** Bits set when it is absent (arm64 PTE_RDONLY is "not writable"). */
   readonly clear?: Mask64;
@@ -101,8 +105,11 @@ export interface CodecSpec {
   readonly leafTest: readonly { readonly mask: Mask64; readonly value: Mask64 }[];
   /** Per level: bits every leaf of that level carries (x86 PSE at PMD/PUD, arm64 0b11 at the last level). */
   readonly leafBits: readonly Mask64[];
-  /** Bits of a table-pointer entry. */
-  readonly tableBits: Mask64;
+  /**
+   * Bits of a table-pointer entry: one value, or one per level of the entry
+   * (leaf level first; radix: NLS = the next level's index bits).
+   */
+  readonly tableBits: Mask64 | readonly Mask64[];
   /** Generic attribute -> bits. Attributes a format lacks are simply absent. */
   readonly attrs: Partial<Record<AttrName, AttrBits>>;
   /** In non-present entries the pfn bits are inverted (x86 L1TF). */
@@ -165,6 +172,10 @@ export class EntryCodec {
   private readonly attrKnown: number;
   private readonly attrValidOnly: number;
   private readonly attrInvalidOnly: number;
+  /** Attributes with no `set` bits: present when their `clear` bits are all 0. */
+  private readonly attrClearOnly: number;
+  private readonly tableLo: Int32Array;
+  private readonly tableHi: Int32Array;
   /** Output of the encoders (no allocation per call). */
   readonly out: Word2 = { lo: 0, hi: 0 };
 
@@ -196,12 +207,21 @@ export class EntryCodec {
     let known = 0;
     let validOnly = 0;
     let invalidOnly = 0;
+    let clearOnly = 0;
+    this.tableLo = new Int32Array(n);
+    this.tableHi = new Int32Array(n);
+    for (let l = 0; l < n; l++) {
+      const t = isMaskList(spec.tableBits) ? spec.tableBits[l] : spec.tableBits;
+      this.tableLo[l] = t.lo;
+      this.tableHi[l] = t.hi;
+    }
     for (let i = 0; i < ATTR_NAMES.length; i++) {
       const a = spec.attrs[ATTR_NAMES[i]];
       if (!a) continue;
       known |= 1 << i;
       if (a.when === 'valid') validOnly |= 1 << i;
       if (a.when === 'invalid') invalidOnly |= 1 << i;
+      if ((a.set.lo | a.set.hi) === 0 && ((a.clear?.lo ?? 0) | (a.clear?.hi ?? 0)) !== 0) clearOnly |= 1 << i;
       this.attrSetLo[i] = a.set.lo;
       this.attrSetHi[i] = a.set.hi;
       this.attrClearLo[i] = a.clear?.lo ?? 0;
@@ -210,6 +230,7 @@ export class EntryCodec {
     this.attrKnown = known;
     this.attrValidOnly = validOnly;
     this.attrInvalidOnly = invalidOnly;
+    this.attrClearOnly = clearOnly;
   }
 
   /** Which generic attributes this format can represent. */
@@ -249,7 +270,10 @@ export class EntryCodec {
     for (let i = 0; i < ATTR_NAMES.length; i++) {
       const sl = this.attrSetLo[i];
       const sh = this.attrSetHi[i];
-      if ((sl | sh) === 0) continue;
+      if ((sl | sh) === 0) {
+        if ((this.attrClearOnly & (1 << i)) !== 0 && (lo & this.attrClearLo[i]) === 0 && (hi & this.attrClearHi[i]) === 0) a |= 1 << i;
+        continue;
+      }
       if ((lo & sl) === sl && (hi & sh) === sh) a |= 1 << i;
     }
     return (a & Attr.VALID) !== 0 ? a & ~this.attrInvalidOnly : a & ~this.attrValidOnly;
@@ -270,7 +294,9 @@ export class EntryCodec {
         if ((this.attrKnown & (1 << i)) === 0) throw new Error(`format cannot encode attribute ${ATTR_NAMES[i]}`);
         o.lo |= this.attrSetLo[i];
         o.hi |= this.attrSetHi[i];
-      } else {
+      } else if (((this.attrValidOnly >> i) & 1) === 0 || (attrs & Attr.VALID) !== 0) {
+        // An attribute that only means something in a valid entry leaves a
+        // non-valid one alone (riscv NX = "X clear" must not make PROT_NONE executable).
         o.lo |= this.attrClearLo[i];
         o.hi |= this.attrClearHi[i];
       }
@@ -287,11 +313,11 @@ export class EntryCodec {
     return o;
   }
 
-  /** Encode a table pointer. Result in `this.out`. */
-  table(pfn: number): Word2 {
+  /** Encode a table pointer held by an entry of `level` (default: a PMD pointing to a PTE table). Result in `this.out`. */
+  table(pfn: number, level = 1): Word2 {
     const o = this.out;
-    o.lo = this.spec.tableBits.lo;
-    o.hi = this.spec.tableBits.hi;
+    o.lo = this.tableLo[level] >>> 0;
+    o.hi = this.tableHi[level] >>> 0;
     putField(o, this.spec.pfnShift, this.spec.pfnBits, pfn);
     return o;
   }
@@ -346,6 +372,10 @@ export class EntryCodec {
     }
     return out;
   }
+}
+
+function isMaskList(t: Mask64 | readonly Mask64[]): t is readonly Mask64[] {
+  return Array.isArray(t);
 }
 
 function maskSet(lo: number, hi: number, m: Mask64): boolean {
@@ -452,6 +482,7 @@ function validateSpec(spec: FormatSpec): void {
   }
   if (!spec.levels[0].leaf) throw new Error(`${spec.name}: the last level must hold leaves`);
   const c = spec.codec;
+  if (isMaskList(c.tableBits) && c.tableBits.length !== n) throw new Error(`${spec.name}: codec per-level tableBits need ${n} entries`);
   for (const arr of [c.presentMask, c.leafTest, c.leafBits]) {
     if (arr.length !== n) throw new Error(`${spec.name}: codec per-level arrays need ${n} entries`);
   }

@@ -39,9 +39,8 @@
 // entry marked with bit 1 (the kernel's PAGE_NONE is PRESENT | NA, which the
 // MMU sees as valid-with-no-access; the codec wants PROT_NONE entries
 // non-valid); 8xx 512K and 8M pages and the hugepd layout need walker support
-// (proposed patches); radix-64k table entries carry NLS 9 at every level (the
-// kernel writes 5 in PMD entries: the codec has one table-entry value); book3s
-// swap PTEs lack _PAGE_PTE; hash THP PMDs lack H_PAGE_THP_HUGE.
+// (proposed patches); book3s swap PTEs lack _PAGE_PTE; hash THP PMDs lack
+// H_PAGE_THP_HUGE.
 import { bit, bits, NO_BITS, type Mask64 } from './bits.js';
 import type { AttrBits, CodecSpec, FormatSpec, LevelSpec } from './format.js';
 
@@ -164,7 +163,7 @@ export function ppc8xxSpec(clearOnly: boolean): FormatSpec {
 
 // ------------------------------------------------------------- book3s64
 
-function book3sCodec(nlevels: number, pageShift: number, mmu: 'radix' | 'hash', nls: number, clearOnly: boolean): CodecSpec {
+function book3sCodec(nlevels: number, pageShift: number, mmu: 'radix' | 'hash', idx: readonly number[], clearOnly: boolean): CodecSpec {
   const levels = Array.from({ length: nlevels }, (_, l) => l);
   const B = B3S;
   return {
@@ -176,8 +175,11 @@ function book3sCodec(nlevels: number, pageShift: number, mmu: 'radix' | 'hash', 
     leafTest: levels.map((l) => (l === 0 ? { mask: NO_BITS, value: NO_BITS } : { mask: bit(B.PTE), value: bit(B.PTE) })),
     // pfn_pte() always sets _PAGE_PTE.
     leafBits: levels.map(() => bit(B.PTE)),
-    // RADIX_PMD_VAL_BITS = bit 63 | NLS; HASH_PMD_VAL_BITS = bit 63.
-    tableBits: mmu === 'radix' ? { lo: nls, hi: bit(B.PRESENT).hi } : bit(B.PRESENT),
+    // RADIX_PMD_VAL_BITS = bit 63 | RADIX_PTE_INDEX_SIZE, RADIX_PUD_VAL_BITS =
+    // bit 63 | RADIX_PMD_INDEX_SIZE, RADIX_PGD_VAL_BITS = bit 63 |
+    // RADIX_PUD_INDEX_SIZE: the NLS field is the next level's index size.
+    // HASH_P?D_VAL_BITS = bit 63.
+    tableBits: levels.map((l) => (mmu === 'radix' && l > 0 ? { lo: idx[l - 1], hi: bit(B.PRESENT).hi } : bit(B.PRESENT))),
     attrs: {
       VALID: { set: bit(B.PRESENT) },
       WRITE: { set: bit(B.WRITE) },
@@ -219,7 +221,7 @@ function book3s(name: string, description: string, mmu: 'radix' | 'hash', pageSh
     { name: 'pud', shift: s2, bits: pud, leaf: true },
     { name: 'pgd', shift: s3, bits: pgd, leaf: false },
   ];
-  return { name, description, levels, userVaBits, codec: book3sCodec(4, pageShift, mmu, pmd, clearOnly), pmdLevel: 1 };
+  return { name, description, levels, userVaBits, codec: book3sCodec(4, pageShift, mmu, idx, clearOnly), pmdLevel: 1 };
 }
 
 export function ppc64Specs(clearOnly: boolean): FormatSpec[] {

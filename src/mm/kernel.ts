@@ -12,7 +12,7 @@ import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
 import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
-import { DEVICE_PFN_BASE } from './pfnmap.js';
+import { devicePfnBase } from './pfnmap.js';
 import { shmemSwapIn, tryFreeSwapCache } from './swap.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf, softleafUffdWp } from './softleaf.js';
 import { releaseRecordsOf } from './pins.js';
@@ -56,7 +56,7 @@ export class Kernel {
   private nextObjectId = 1;
   private nextAnonVma = 1;
   /** Next free device pfn for pfnmap drivers (no struct pages up there). */
-  nextDevicePfn = DEVICE_PFN_BASE;
+  nextDevicePfn: number;
   /** CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP: drivers may insert PMD/PUD special leaves. */
   hugePfnmap = true;
   /** "BUG: Bad page map" reports (vm_normal_page found a special entry where none may be). */
@@ -87,6 +87,7 @@ export class Kernel {
       mthp: opts.mthp ?? {},
     };
     this.fmt = getFormat(this.opts.arch);
+    this.nextDevicePfn = devicePfnBase(this.fmt);
     this.mem = new PhysMem();
     this.walker = new Walker(this.fmt, this.mem);
     this.rmap = new Rmap(this.fmt, this.mem);

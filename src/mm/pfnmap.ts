@@ -5,7 +5,7 @@
 // (mm/memory.c insert_pfn, mm/huge_memory.c vmf_insert_pfn_pmd). A COW
 // mapping gets read-only 4K entries; a write copies the frame into an
 // anonymous page (do_wp_page -> wp_page_copy), which is then a normal page.
-import { Attr, Kind } from '../arch/index.js';
+import { Attr, Kind, type Format } from '../arch/index.js';
 import { fail } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
@@ -14,6 +14,15 @@ import { VM, type Vma } from './vma.js';
 
 /** Device frames live above simulated RAM: pfns from here have no struct page. */
 export const DEVICE_PFN_BASE = 2 ** 30;
+
+/**
+ * Where `fmt`'s device pfns start: DEVICE_PFN_BASE, or the upper half of the
+ * entry's pfn field when that is narrower (ppc-8xx: 20-bit RPN, 32-bit
+ * physical addresses, PTE_RPN_SHIFT = PAGE_SHIFT in nohash/32/pgtable.h).
+ */
+export function devicePfnBase(fmt: Format): number {
+  return Math.min(DEVICE_PFN_BASE, 2 ** (fmt.codec.spec.pfnBits - 1));
+}
 
 /** The value a load from raw device memory returns (the model keeps no device contents). */
 export function deviceContent(_k: Kernel, _pfn: number): number {

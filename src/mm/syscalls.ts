@@ -588,10 +588,16 @@ function movePageTables(k: Kernel, mm: Mm, old: number, dest: number, npages: nu
   const w = k.walker;
   const st = k.st;
   const fmt = k.fmt;
+  // Entries move from the PUD level down (move_normal_pud, the level below the
+  // top): top-level entries of 3+ level formats never move. On a 2-level
+  // format (ppc-8xx) the top level is the PMD level, whose entries
+  // move_normal_pmd moves (the PTE table they point to goes along; the top
+  // table itself never moves), so start at the PMD level there.
+  const top = Math.max(fmt.nlevels - 2, pmdLevelOf(k));
   outer: for (let off = 0; off < npages; ) {
     const src = old + off;
     const dst = dest + off;
-    for (let l = fmt.nlevels - 2; l >= 0; l--) {
+    for (let l = top; l >= 0; l--) {
       const span = fmt.pagesPerEntry[l];
       if (l > 0 && (src % span !== 0 || dst % span !== 0 || npages - off < span)) continue;
       w.seek(mm, src, st, l);

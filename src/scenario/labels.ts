@@ -38,11 +38,19 @@ export class RegionTable {
    */
   nextSlot(): number {
     if (this.highest === 0) return this.base;
-    return Math.ceil((this.highest + GIB) / GIB) * GIB;
+    return Math.ceil((this.highest + this.gap) / this.gap) * this.gap;
   }
 
   /** Where the first region goes: 1 TiB, or a quarter of a smaller user space (riscv Sv39: 64 GiB). */
   base = PLACEMENT_BASE;
+  /** The gap and alignment between regions: 1 GiB, or 1/16 of a user space under 16 GiB (ppc 8xx: 128 MiB). */
+  gap = GIB;
+
+  /** Scale placement to a user space of `bytes`. */
+  fitTo(bytes: number): void {
+    this.gap = Math.min(GIB, 2 ** Math.floor(Math.log2(bytes / 16)));
+    this.base = Math.min(PLACEMENT_BASE, Math.floor(bytes / 4 / this.gap) * this.gap);
+  }
 
   /**
    * `A+4K`: relative to the region with the greatest base at or below the

@@ -20,7 +20,7 @@ import { formatPtdumpLine, ptdump } from '../views/ptdump.js';
 import { SMAPS_FIELDS, mapsOffset, mappingName, perms, smaps, smapsKb, smapsRollup, status, type SmapsField } from '../views/smaps.js';
 import type { Address, AssertStatement, Comparison, ExpectableStatement, Loc, Prot, Scenario, ShowStatement, Statement } from './ast.js';
 import { ScenarioError } from './parse.js';
-import { FrameLabels, GIB, PLACEMENT_BASE, RegionTable } from './labels.js';
+import { FrameLabels, RegionTable } from './labels.js';
 import { collectPages, formatPageRuns, pageMatches } from './pages.js';
 import { formatSize } from './size.js';
 
@@ -127,7 +127,7 @@ class Runner {
     }
     for (const s of settings) if (s.setting.key === 'swap' && s.setting.on) swapOn(this.k);
     this.procs.set('main', this.k.spawn('main'));
-    this.regions.base = Math.min(PLACEMENT_BASE, Math.floor(this.k.fmt.userPages * this.k.pageSize / 4 / GIB) * GIB);
+    this.regions.fitTo(this.k.fmt.userPages * this.k.pageSize);
   }
 
   run(): RunResult {

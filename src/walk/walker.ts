@@ -212,7 +212,7 @@ export class Walker {
     const child = this.store.alloc(childLevel);
     root.tables[childLevel]++;
     obs.tableChanged(root, childLevel, 1);
-    const t = this.fmt.codec.table(this.store.slotPfn[child]);
+    const t = this.fmt.codec.table(this.store.slotPfn[child], childLevel + 1);
     this.set(root, obs, slot, index, childLevel + 1, vpn, t.lo, t.hi);
     return child;
   }
@@ -232,7 +232,7 @@ export class Walker {
    * gains a sharer and is counted in this mm too (mm_inc_nr_pmds).
    */
   shareTable(root: PtRoot, obs: EntryObserver, slot: number, index: number, childLevel: number, vpn: number, table: number): void {
-    const t = this.fmt.codec.table(this.store.slotPfn[table]);
+    const t = this.fmt.codec.table(this.store.slotPfn[table], childLevel + 1);
     this.set(root, obs, slot, index, childLevel + 1, vpn, t.lo, t.hi);
     this.store.slotShare[table]++;
     root.tables[childLevel]++;
@@ -270,7 +270,7 @@ export class Walker {
       const e = c.leaf(firstPfn + i * pfnStep, attrs, level - 1);
       this.set(root, obs, child, i, level - 1, vpn + i * childPages, e.lo, e.hi);
     }
-    const t = c.table(this.store.slotPfn[child]);
+    const t = c.table(this.store.slotPfn[child], level);
     this.set(root, obs, slot, index, level, vpn, t.lo, t.hi);
     return child;
   }
