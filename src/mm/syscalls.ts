@@ -374,8 +374,11 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
   } else if (advice === 'pageout') {
     for (const v of vmas) pageout(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
   } else if (advice === 'free') {
-    for (const v of vmas) if (!v.isAnonymous || v.isShared || v.has(VM.LOCKED | VM.PFNMAP)) fail('EINVAL', 'MADV_FREE needs private anonymous memory');
-    for (const v of vmas) madvFree(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
+    // madvise_walk_vmas: VMA by VMA; the first one MADV_FREE cannot apply to stops the walk with EINVAL.
+    for (const v of vmas) {
+      if (!v.isAnonymous || v.isShared || v.has(VM.LOCKED | VM.PFNMAP)) fail('EINVAL', 'MADV_FREE needs private anonymous memory');
+      madvFree(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
+    }
   } else if (advice === 'guard_install') {
     guardInstall(k, mm, vmas, start, end);
   } else if (advice === 'guard_remove') {
