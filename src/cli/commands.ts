@@ -1,6 +1,7 @@
 // Command-line front end, kept free of process globals so tests can drive it.
 import { formatNames, getFormat } from '../arch/index.js';
-import { parseScenario, ScenarioError } from '../scenario/parse.js';
+import { ScenarioError } from '../scenario/parse.js';
+import { readScenario } from './read.js';
 import { runScenario, type RunResult } from '../scenario/run.js';
 import { conformFiles } from './conform.js';
 import { xlatCommand, xlatUsage } from './xlat.js';
@@ -69,13 +70,7 @@ export function runFiles(argv: string[], io: Io): number {
   for (const file of files) {
     let result: RunResult;
     try {
-      let text: string;
-      try {
-        text = io.readFile(file);
-      } catch (e) {
-        throw new ScenarioError(file, 1, 1, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
-      result = runScenario(parseScenario(text, file), { checkInvariants: check });
+      result = runScenario(readScenario(io.readFile, file), { checkInvariants: check });
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       result = { exitCode: 2, output: '', records: [], error: e.message };

@@ -15,11 +15,12 @@ import type { Kernel } from '../mm/kernel.js';
 import type { Mm } from '../mm/mm.js';
 import type { Scenario } from '../scenario/ast.js';
 import { RegionTable } from '../scenario/labels.js';
-import { parseScenario, ScenarioError } from '../scenario/parse.js';
+import { ScenarioError } from '../scenario/parse.js';
 import { runScenario, type RunResult } from '../scenario/run.js';
 import { parseSize } from '../scenario/size.js';
 import { WalkState } from '../walk/walker.js';
 import type { Io } from './commands.js';
+import { readScenario } from './read.js';
 import { formatResult, jsonResult, parseAddr } from './xlat.js';
 
 export const vtopUsage = `usage: mmsim vtop FILE.mms ADDR [--as PROC] [--json]
@@ -179,13 +180,7 @@ export function vtopCommand(argv: string[], io: Io): number {
   let scn: Scenario;
   let full: RunResult;
   try {
-    let text: string;
-    try {
-      text = io.readFile(file);
-    } catch (e) {
-      throw new ScenarioError(file, 1, 1, `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    scn = parseScenario(text, file);
+    scn = readScenario(io.readFile, file);
     full = runScenario(scn, { checkInvariants: false });
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;

@@ -8,7 +8,7 @@ import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { fail, notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
-import { fit, vmaProt, wantsWriteNotify } from './pte.js';
+import { fit, vmaProt } from './pte.js';
 import { hugetlbFault } from './hugetlb.js';
 import { deviceContent, pfnmapFault } from './pfnmap.js';
 import { Leaf, MARKER, decodeSoftleaf, isMarker, newSoftleaf } from './softleaf.js';
@@ -112,7 +112,7 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean, unsh
     if (kind === Kind.LEAF) {
       if (!write && !unshare) return; // spurious
       if (k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return;
-      if (doHugePmdWpPage(k, mm, vma, vpn, unshare)) return;
+      if (doHugePmdWpPage(k, mm, vma, unshare)) return;
       // Split: fall back to the PTE path for this page (VM_FAULT_FALLBACK).
       kind = k.walker.seek(mm, vpn, k.st, 0, k.rmap);
     }
@@ -301,4 +301,3 @@ function doWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare: boolean): v
   k.walker.set(mm, k.rmap, st.slot, st.index, 0, vpn, e.lo, e.hi);
 }
 
-export { wantsWriteNotify };

@@ -216,7 +216,7 @@ function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boo
   const obj = vma.object as MappedObject;
   const p = pool(k, obj.hugeBytes);
   const per = p.geo.pages;
-  const base = vpn - ((vpn - vma.start) % per) - 0;
+  const base = vpn - ((vpn - vma.start) % per);
   const idx = Math.floor(vma.pgoffAt(base) / per);
   const c = k.fmt.codec;
   const st = k.st;
@@ -379,4 +379,3 @@ export function unshareForSplit(k: Kernel, mm: Mm, vma: Vma, vpn: number): void 
   unshareAt(k, mm, vma, vpn);
 }
 
-export { Kind };

@@ -120,7 +120,6 @@ function splitForReclaim(k: Kernel, mm: Mm, vpn: number): boolean {
  * the zero page and special entries stay.
  */
 export function pageout(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
-  const c = k.fmt.codec;
   const mem = k.mem;
   if (vma.has(VM.PFNMAP | VM.MIXEDMAP | VM.HUGETLB | VM.LOCKED)) return;
   for (let vpn = start; vpn < end; ) {
@@ -150,7 +149,6 @@ export function pageout(k: Kernel, mm: Mm, vma: Vma, start: number, end: number)
     }
     reclaimPage(k, mm, vma, vpn);
     vpn++;
-    void c;
   }
 }
 

@@ -133,7 +133,7 @@ export function doHugePmdAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number,
  * references, is reused; otherwise the PMD is split and the PTE fault path
  * copies the one page (returns false: fall back).
  */
-export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshare = false): boolean {
+export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, unshare = false): boolean {
   const st = k.st;
   const c = k.fmt.codec;
   const mem = k.mem;
@@ -162,7 +162,6 @@ export function doHugePmdWpPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, unshar
     }
   }
   splitHugeLeaf(k, mm, slot, index, level, base);
-  void vpn;
   return false;
 }
 

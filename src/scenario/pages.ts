@@ -118,7 +118,7 @@ function names(bits: number, table: [number, string][]): string {
 }
 
 /** Facts for every base page of [start, start+len). `assignLabels` names new frames (shows do; asserts don't). */
-export function collectPages(k: Kernel, mm: Mm, start: number, len: number, labels: FrameLabels, _regions: RegionTable, assignLabels: boolean): PageFacts[] {
+export function collectPages(k: Kernel, mm: Mm, start: number, len: number, labels: FrameLabels, assignLabels: boolean): PageFacts[] {
   const vpn0 = Math.floor(start / k.pageSize);
   const n = Math.ceil(len / k.pageSize);
   const info = pageInfo(k, mm, vpn0, n);

@@ -4,7 +4,7 @@
 // internals (pfns, slot numbers): addresses are region-relative and frames
 // are labels.
 import { Kind } from '../arch/index.js';
-import { ERRNO, KernelError, NotSupportedError, type FailureName } from '../mm/errno.js';
+import { KernelError, NotSupportedError, type FailureName } from '../mm/errno.js';
 import { fork } from '../mm/fork.js';
 import { assertInvariants } from '../mm/invariants.js';
 import { Kernel } from '../mm/kernel.js';
@@ -359,7 +359,7 @@ class Runner {
     switch (s.what) {
       case 'pagemap': {
         const mm = this.mm(s.addr.proc ?? this.current, s.loc);
-        const pages = collectPages(k, mm, this.addrOrFail(s.addr, fail), s.len.bytes, this.labels, this.regions, false);
+        const pages = collectPages(k, mm, this.addrOrFail(s.addr, fail), s.len.bytes, this.labels, false);
         for (const p of pages) {
           const bad = s.flags.find((f) => pageMatches(p, f.flag) === f.negated);
           if (bad) fail(`${this.regions.name(p.addr)}: ${bad.negated ? 'has' : 'lacks'} ${bad.flag} (${p.describe()})`);
@@ -477,7 +477,7 @@ class Runner {
         const start = this.addr(s.addr);
         // `show pagemap PROC:A` looks at another process (read from its /proc on the kernel).
         const target = this.mm(s.addr.proc ?? this.current, s.loc);
-        const pages = collectPages(k, target, start, s.len.bytes, this.labels, this.regions, true);
+        const pages = collectPages(k, target, start, s.len.bytes, this.labels, true);
         this.emit(s.loc, 'show', 'pagemap', [head(`pagemap ${this.describeAddr(s.addr)} ${formatSize(s.len.bytes)}`), ...formatPageRuns(pages, this.regions)]);
         return;
       }
@@ -502,16 +502,14 @@ class Runner {
       case 'pins': {
         const start = this.addr(s.addr);
         const n = Math.ceil(s.len.bytes / k.pageSize);
-        const pages = collectPages(k, mm, start, s.len.bytes, this.labels, this.regions, true);
+        const pages = collectPages(k, mm, start, s.len.bytes, this.labels, true);
         const lines = [head(`pins ${this.describeAddr(s.addr)} ${formatSize(s.len.bytes)}`)];
         const text = (i: number): string => {
-          const p = pages[i];
           const st = k.st;
           if (k.lookup(mm, Math.floor(start / k.pageSize) + i) !== Kind.LEAF) return 'ref:- pincount:- mapcount:- maybe_pinned:-';
           const pfn = k.fmt.codec.pfn(st.lo, st.hi) + (Math.floor(start / k.pageSize) + i - st.vpn);
           if (!k.mem.isFolioPage(pfn)) return 'ref:- pincount:- mapcount:- maybe_pinned:no';
           const h = k.mem.headOf(pfn);
-          void p;
           return `ref:${k.mem.refcount[h]} pincount:${k.mem.pincount[h]} mapcount:${k.mem.mapcountOfPage(pfn)} maybe_pinned:${k.mem.maybeDmaPinned(h) ? 'yes' : 'no'}`;
         };
         for (let i = 0; i < n; ) {
@@ -586,4 +584,3 @@ function mremapPlaced(k: Kernel, mm: Mm, addr: number, oldLen: number, newLen: n
   return mremap(k, mm, addr, oldLen, newLen, flags | MREMAP.FIXED, dest);
 }
 
-export { ERRNO };

@@ -12,7 +12,7 @@
 // - a leaf of any size (PTE, PMD, PUD, a contiguous group) is ONE step;
 // - every entry change goes through set(), which tells the address space's
 //   observer (KVM x86 handle_changed_spte): accounting cannot drift.
-import { Kind, type Format } from '../arch/format.js';
+import type { Format } from '../arch/format.js';
 import { type PtRoot, TableStore, type FrameSource } from '../pt/store.js';
 
 /** Visitor return codes. */
@@ -579,4 +579,3 @@ export class Walker {
   }
 }
 
-export { Kind };
