@@ -37,8 +37,7 @@ import { checkInvariants } from '../src/mm/invariants.js';
 import { Kernel } from '../src/mm/kernel.js';
 import type { Mm } from '../src/mm/mm.js';
 import { MAP, PROT, madvise, mmap, mprotect, munmap, readRange, writeRange } from '../src/mm/syscalls.js';
-import { ScenarioError, parseScenario } from '../src/scenario/parse.js';
-import { runScenario, type RunResult } from '../src/scenario/run.js';
+import { runLikeCli } from './helpers/scenario.js';
 
 /** The repository root: this file runs as dist/test/cow-matrix.test.js. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,15 +45,6 @@ const DIR = `${ROOT}test/cow/`;
 
 /** Scenario name -> why the model's output differs from the kernel's. */
 export const KNOWN_MODEL_BUGS: ReadonlyMap<string, string> = new Map<string, string>([]);
-
-function run(text: string, file: string): RunResult {
-  try {
-    return runScenario(parseScenario(text, file), { checkInvariants: true });
-  } catch (e) {
-    if (e instanceof ScenarioError) return { exitCode: 2, output: '', records: [], error: e.message };
-    throw e;
-  }
-}
 
 const names = readdirSync(DIR)
   .filter((f) => f.endsWith('.mms'))
@@ -80,7 +70,7 @@ describe('cow.c matrix (test/cow)', () => {
     it(name, todo === undefined ? {} : { todo }, () => {
       const text = readFileSync(`${DIR}${name}.mms`, 'utf8');
       const expected = readFileSync(`${DIR}${name}.out`, 'utf8');
-      const r = run(text, `test/cow/${name}.mms`);
+      const r = runLikeCli(text, `test/cow/${name}.mms`);
       assert.equal(r.error, undefined, `${name}: ${r.error ?? ''}`);
       assert.equal(r.exitCode, 0);
       assert.equal(r.output, expected);

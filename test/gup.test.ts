@@ -20,7 +20,6 @@ import { KernelError } from '../src/mm/errno.js';
 import { fork } from '../src/mm/fork.js';
 import { setPoolSize } from '../src/mm/hugetlb.js';
 import { checkInvariants } from '../src/mm/invariants.js';
-import { Kernel } from '../src/mm/kernel.js';
 import type { Mm } from '../src/mm/mm.js';
 import { devicePfnBase } from '../src/mm/pfnmap.js';
 import { swapOn } from '../src/mm/swap.js';
@@ -29,6 +28,7 @@ import { VM, type MappedObject, type Vma } from '../src/mm/vma.js';
 import { FW, folioWalkEnd, folioWalkStart } from '../src/views/folio_walk.js';
 import { vmNormalPage } from '../src/views/normal_page.js';
 import type { EntryObserver } from '../src/walk/walker.js';
+import { SlotKernel } from './helpers/mm.js';
 
 const RW = PROT.READ | PROT.WRITE;
 const GiB = 2 ** 30;
@@ -39,35 +39,8 @@ const NO_ACCOUNTING: EntryObserver = {
   tableChanged(): void {},
 };
 
-/** One kernel, one process, and the sizes of the format. */
-class T {
-  readonly k: Kernel;
-  readonly mm: Mm;
-  /** Base page bytes. */
-  readonly P: number;
-  /** Pages in a PMD leaf (HPAGE_PMD_NR). */
-  readonly N: number;
-  /** Bytes of a PMD leaf. */
-  readonly H: number;
-  private slots = 0;
-
-  constructor(readonly arch: string) {
-    this.k = new Kernel({ arch });
-    this.mm = this.k.spawn('main');
-    this.P = this.k.pageSize;
-    this.N = this.k.fmt.pagesPerEntry[1];
-    this.H = this.N * this.P;
-  }
-
-  /**
-   * A fresh address 16 GiB from the previous one: aligned for every leaf size,
-   * no neighbours. A small user space (ppc-8xx: 2 GiB, fmt.userPages) gets
-   * 1/32 of it per slot instead, still aligned to its largest entry (4M).
-   */
-  at(): number {
-    return ++this.slots * Math.min(16 * GiB, (this.k.fmt.userPages * this.P) / 32);
-  }
-
+/** One kernel, one process, the sizes of the format, and the mappings the tests make. */
+class T extends SlotKernel {
   map(len: number, prot: number, flags: number, extra: { file?: MappedObject; hugeBytes?: number; pfnmap?: boolean; mixedmap?: boolean } = {}, mm: Mm = this.mm): number {
     const addr = this.at();
     assert.equal(mmap(this.k, mm, { addr, length: len, prot, flags: flags | MAP.FIXED, ...extra }), addr);

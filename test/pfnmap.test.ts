@@ -27,6 +27,7 @@ import { vmNormalPage } from '../src/views/normal_page.js';
 import { SCAN_NOT_REPORTED, pageInfo } from '../src/views/pagemap.js';
 import { SMAPS_FIELDS, smaps, status } from '../src/views/smaps.js';
 import { BaseVisitor, WALK_CONTINUE } from '../src/walk/walker.js';
+import { SlotKernel } from './helpers/mm.js';
 
 const RW = PROT.READ | PROT.WRITE;
 const GiB = 2 ** 30;
@@ -51,32 +52,8 @@ class Leaves extends BaseVisitor {
   }
 }
 
-class T {
-  readonly k: Kernel;
-  readonly mm: Mm;
-  readonly P: number;
-  /** Pages and bytes of a PMD leaf. */
-  readonly N: number;
-  readonly H: number;
-  private slots = 0;
-
-  constructor(arch: string) {
-    this.k = new Kernel({ arch });
-    this.mm = this.k.spawn('main');
-    this.P = this.k.pageSize;
-    this.N = this.k.fmt.pagesPerEntry[1];
-    this.H = this.N * this.P;
-  }
-
-  /**
-   * A fresh address 16 GiB from the last: aligned for every leaf, no
-   * neighbours. A small user space (ppc-8xx: 2 GiB, fmt.userPages) gets 1/32
-   * of it per slot instead, still aligned to its largest entry (4M).
-   */
-  at(): number {
-    return ++this.slots * Math.min(16 * GiB, (this.k.fmt.userPages * this.P) / 32);
-  }
-
+/** One kernel, one process, the sizes of the format, and the mappings the tests make. */
+class T extends SlotKernel {
   /**
    * The leaf levels a fully touched PMD span of a pfnmap holds: one PMD leaf,
    * or N PTEs where the PMD level holds no leaves (ppc-8xx: fmt.leafAllowed[1]).

@@ -13,7 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runFiles, type Io } from '../src/cli/commands.js';
 import { ScenarioError, parseScenario } from '../src/scenario/parse.js';
-import { runScenario, type RunResult } from '../src/scenario/run.js';
+import { runLikeCli } from './helpers/scenario.js';
 
 /** The repository root: this file runs as dist/test/scenarios.test.js. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,16 +21,6 @@ const DIR = `${ROOT}test/scenarios/`;
 
 /** Scenario name -> why the model's output differs from the expected one (the lead fixes src/). */
 export const KNOWN_MODEL_BUGS: ReadonlyMap<string, string> = new Map<string, string>([]);
-
-/** Parse and run as the CLI does: a malformed file is exit code 2 with the parser's message. */
-function run(text: string, file: string): RunResult {
-  try {
-    return runScenario(parseScenario(text, file), { checkInvariants: true });
-  } catch (e) {
-    if (e instanceof ScenarioError) return { exitCode: 2, output: '', records: [], error: e.message };
-    throw e;
-  }
-}
 
 const names = readdirSync(DIR)
   .filter((f) => f.endsWith('.mms'))
@@ -51,7 +41,7 @@ describe('golden scenarios (test/scenarios)', () => {
       const file = `test/scenarios/${name}.mms`;
       const text = readFileSync(`${DIR}${name}.mms`, 'utf8');
       const expected = readFileSync(`${DIR}${name}.out`, 'utf8');
-      const r = run(text, file);
+      const r = runLikeCli(text, file);
       assert.equal(r.error, undefined, `${name}: ${r.error ?? ''}`);
       assert.equal(r.exitCode, 0);
       assert.equal(r.output, expected);
@@ -72,7 +62,7 @@ describe('runner error classes', () => {
         return true;
       },
     );
-    const r = run(text, 'bad.mms');
+    const r = runLikeCli(text, 'bad.mms');
     assert.equal(r.exitCode, 2);
     assert.equal(r.output, '');
     assert.deepEqual(r.records, []);
@@ -88,7 +78,7 @@ describe('runner error classes', () => {
   });
 
   it('an unknown name is a parse error at its column', () => {
-    const r = run('A = mmap 4M rw private anon\nread B+0 4K\n', 'names.mms');
+    const r = runLikeCli('A = mmap 4M rw private anon\nread B+0 4K\n', 'names.mms');
     assert.equal(r.exitCode, 2);
     assert.equal(r.output, '');
     assert.match(r.error ?? '', /^names\.mms:2:6: .*'B'/);
@@ -96,14 +86,14 @@ describe('runner error classes', () => {
 
   it('an unsupported statement: exit code 2, "not supported yet" at its line:col, nothing runs', () => {
     // mmap's `growsdown` flag (MAP_GROWSDOWN) is parsed but not modelled yet.
-    const uffd = run(['A = mmap 4M rw private anon', 'write A+0 4K', 'show maps', '  B = mmap 4M rw private anon growsdown'].join('\n'), 'u.mms');
+    const uffd = runLikeCli(['A = mmap 4M rw private anon', 'write A+0 4K', 'show maps', '  B = mmap 4M rw private anon growsdown'].join('\n'), 'u.mms');
     assert.equal(uffd.exitCode, 2);
     assert.equal(uffd.output, '', 'the scenario is rejected before anything runs');
     assert.deepEqual(uffd.records, []);
     assert.match(uffd.error ?? '', /^u\.mms:4:3: .*not supported yet/);
 
     // Inside `expect`, the location is the expect statement's.
-    const guard = run(['A = mmap 4M rw private anon', 'expect EINVAL madvise A+0 8K remove'].join('\n'), 'g.mms');
+    const guard = runLikeCli(['A = mmap 4M rw private anon', 'expect EINVAL madvise A+0 8K remove'].join('\n'), 'g.mms');
     assert.equal(guard.exitCode, 2);
     assert.equal(guard.output, '');
     assert.match(guard.error ?? '', /^g\.mms:2:1: .*not supported yet/);
@@ -117,7 +107,7 @@ describe('runner error classes', () => {
       'assert pagemap A+0 4K present exclusive',
       'show maps',
     ].join('\n');
-    const r = run(text, 'a.mms');
+    const r = runLikeCli(text, 'a.mms');
     assert.equal(r.exitCode, 1);
     assert.match(r.error ?? '', /^a\.mms:4: assertion failed: /);
     assert.deepEqual(
@@ -134,7 +124,7 @@ describe('runner error classes', () => {
   });
 
   it('an `expect` whose operation succeeds is a failed assertion', () => {
-    const r = run('A = mmap 4M rw private anon\nexpect EINVAL munmap A+0 4K\n', 'e.mms');
+    const r = runLikeCli('A = mmap 4M rw private anon\nexpect EINVAL munmap A+0 4K\n', 'e.mms');
     assert.equal(r.exitCode, 1);
     assert.equal(r.error, 'e.mms:2: assertion failed: expected EINVAL from munmap, got success');
   });
@@ -147,7 +137,7 @@ describe('runner error classes', () => {
       'write A+0 4K',
       'show pagemap A+0 4K',
     ].join('\n');
-    const r = run(text, 'o.mms');
+    const r = runLikeCli(text, 'o.mms');
     assert.equal(r.exitCode, 0);
     assert.equal(r.error, undefined);
     assert.equal(

@@ -269,3 +269,36 @@ export function assertTornDown(k: Kernel, mms: readonly Mm[]): void {
   assert.equal(k.mem.inUse[FrameKind.FOLIO], cached, 'folio frames other than file page cache are left');
   assert.equal(k.objects.size, k.files.size, 'shmem objects are left');
 }
+
+/**
+ * One kernel, one process, the sizes of the format, and fresh leaf-aligned
+ * addresses: the base of the GUP and pfnmap test fixtures.
+ */
+export class SlotKernel {
+  readonly k: Kernel;
+  readonly mm: Mm;
+  /** Base page bytes. */
+  readonly P: number;
+  /** Pages in a PMD leaf (HPAGE_PMD_NR). */
+  readonly N: number;
+  /** Bytes of a PMD leaf. */
+  readonly H: number;
+  private slots = 0;
+
+  constructor(readonly arch: string) {
+    this.k = new Kernel({ arch });
+    this.mm = this.k.spawn('main');
+    this.P = this.k.pageSize;
+    this.N = this.k.fmt.pagesPerEntry[1];
+    this.H = this.N * this.P;
+  }
+
+  /**
+   * A fresh address 16 GiB from the previous one: aligned for every leaf size,
+   * no neighbours. A small user space (ppc-8xx: 2 GiB, fmt.userPages) gets
+   * 1/32 of it per slot instead, still aligned to its largest entry (4M).
+   */
+  at(): number {
+    return ++this.slots * Math.min(16 * 2 ** 30, (this.k.fmt.userPages * this.P) / 32);
+  }
+}
