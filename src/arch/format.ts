@@ -388,10 +388,6 @@ function pfnMask(spec: CodecSpec): Mask64 {
   return { lo: o.lo >>> 0, hi: o.hi >>> 0 };
 }
 
-export function newDecoded(): Decoded {
-  return { kind: 0, pfn: 0, attrs: 0, swpType: 0, swpOffset: 0, swpFlags: 0 };
-}
-
 /**
  * A format with the per-level constants derived once, at construction
  * ("specialise once", generic_pt style), so the walker only reads arrays.

@@ -86,10 +86,6 @@ export function decodeSoftleaf(c: EntryCodec, lo: number, hi: number, level: num
   return out;
 }
 
-export function makeSwapEntry(c: EntryCodec, type: number, offset: number, flags: number): Word2 {
-  return c.swap(type, offset, flags);
-}
-
 /** make_pte_marker: a marker carrying uffd-wp, poison or guard. */
 export function makeMarker(c: EntryCodec, bits: number): Word2 {
   return c.swap(SWP.PTE_MARKER, bits, 0);

@@ -51,9 +51,6 @@ export const KPF = {
   ZERO: 1 << 8, // 24 ZERO_PAGE
   MAPPEDTODISK: 1 << 9, // 34 OWNER_2 / PG_anon_exclusive on anon pages
 } as const;
-export const KPF_KERNEL_BIT: Record<keyof typeof KPF, number> = {
-  MMAP: 11, ANON: 12, SWAPCACHE: 13, SWAPBACKED: 14, HEAD: 15, TAIL: 16, HUGE: 17, THP: 22, ZERO: 24, MAPPEDTODISK: 34,
-};
 
 /** Per-page results for a range of base pages. */
 export interface PageInfo {
