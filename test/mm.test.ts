@@ -1178,5 +1178,36 @@ for (const arch of ARCHES) {
         finish(k);
       });
     });
+
+    // mm/madvise.c madvise_walk_vmas: VMA by VMA in address order; the first VMA
+    // MADV_FREE cannot apply to (madvise_free_single_vma: not private anonymous)
+    // ends the walk with EINVAL, after the VMAs before it were freed.
+    it('MADV_FREE over [anon | shared]: EINVAL, the anonymous pages before the shared VMA are lazily freed', () => {
+      const e = new Env(arch);
+      const { k, P } = e;
+      const s = e.slot(1);
+      e.anon(s, 4);
+      e.map(s + 4 * P, 4, PROT.READ | PROT.WRITE, MAP.SHARED);
+      for (let i = 0; i < 8; i++) e.write(s + i * P, 1 + i);
+      assert.equal(e.smaps(s).LazyFree, 0);
+      fails(() => madvise(k, e.mm, s, 8 * P, 'free'), 'EINVAL');
+      assert.equal(e.smaps(s).LazyFree, 4 * P);
+      assert.equal(e.smaps(s + 4 * P).LazyFree, 0);
+      assert.equal(e.read(s + 4 * P), 5);
+      finish(k);
+    });
+
+    it('MADV_FREE over [shared | anon]: EINVAL before anything is freed', () => {
+      const e = new Env(arch);
+      const { k, P } = e;
+      const s = e.slot(1);
+      e.map(s, 4, PROT.READ | PROT.WRITE, MAP.SHARED);
+      e.anon(s + 4 * P, 4);
+      for (let i = 0; i < 8; i++) e.write(s + i * P, 1 + i);
+      fails(() => madvise(k, e.mm, s, 8 * P, 'free'), 'EINVAL');
+      assert.equal(e.smaps(s + 4 * P).LazyFree, 0);
+      assert.equal(e.read(s + 4 * P), 5);
+      finish(k);
+    });
   });
 }
