@@ -6,7 +6,7 @@ import { Attr, Kind } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { unfoldContig } from './kernel.js';
-import { madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
+import { hasThp, madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
 import { type HugePool, hugeSize, pool, reserveForMmap } from './hugetlb.js';
 import { allocDeviceRange } from './pfnmap.js';
 import { madvFree, pageout } from './swap.js';
@@ -338,6 +338,11 @@ export class ProtectVisitor extends BaseVisitor {
 
 export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice: Advice): void {
   if (!(MADVICE as readonly string[]).includes(advice)) fail('EINVAL', `unknown advice ${advice}`);
+  // madvise_behavior_valid (mm/madvise.c): the THP advices exist only with CONFIG_TRANSPARENT_HUGEPAGE,
+  // which a format without THP (the 8xx) does not have; checked before the range (is_valid_madvise).
+  if ((advice === 'hugepage' || advice === 'nohugepage' || advice === 'collapse') && !hasThp(k.fmt)) {
+    fail('EINVAL', `MADV_${advice.toUpperCase()} without transparent huge pages`);
+  }
   if (!aligned(k, addr)) fail('EINVAL', 'address is not page aligned');
   if (!Number.isSafeInteger(length) || length < 0) fail('EINVAL', 'bad length');
   if (length === 0) return;

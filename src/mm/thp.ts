@@ -7,7 +7,7 @@
 // Every page-table change goes through the walker's door; a PMD leaf is just
 // a leaf one level up, so zap, mprotect, fork and the views need no THP copy
 // of their walks.
-import { Attr, Kind } from '../arch/index.js';
+import { Attr, Kind, type Format } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { fail } from './errno.js';
 import type { Kernel } from './kernel.js';
@@ -19,6 +19,22 @@ export type ThpMode = 'always' | 'madvise' | 'never';
 export type MthpMode = ThpMode | 'inherit';
 
 export const ANON_FOLIO_FLAGS = FolioFlag.ANON | FolioFlag.SWAPBACKED | FolioFlag.UPTODATE | FolioFlag.LRU;
+
+/**
+ * Whether the format has transparent huge pages at all: its PMD level is a
+ * real level below the top that may hold leaves. The 8xx (2 levels, the PMD
+ * folded into the PGD, no block leaves) has none: powerpc selects
+ * HAVE_ARCH_TRANSPARENT_HUGEPAGE only for book3s64 (arch/powerpc/platforms/
+ * Kconfig.cputype), and has_transparent_hugepage() is false on 32-bit nohash
+ * (arch/powerpc/include/asm/nohash/pgtable.h). Such a kernel is one without
+ * CONFIG_TRANSPARENT_HUGEPAGE: no THP sysfs knobs, MADV_HUGEPAGE,
+ * MADV_NOHUGEPAGE and MADV_COLLAPSE are EINVAL (mm/madvise.c
+ * madvise_behavior_valid), no mTHP, THPeligible 0.
+ */
+export function hasThp(fmt: Format): boolean {
+  const l = fmt.spec.pmdLevel ?? 1;
+  return l >= 1 && l < fmt.nlevels - 1 && fmt.leafAllowed[l] === 1;
+}
 
 /** The PMD level of the format (the level whose leaves are PMD-size THPs). */
 export function pmdLevel(k: Kernel): number {
@@ -40,8 +56,8 @@ function orderMode(k: Kernel, order: number): ThpMode {
 
 /** The anonymous THP orders (2..PMD order, like THP_ORDERS_ALL_ANON) the policy allows for this VMA. */
 export function allowedOrders(k: Kernel, vma: Vma): number[] {
-  // A format whose PMD level cannot hold leaves has no PMD-size THP (nor mTHP here).
-  if (!k.fmt.leafAllowed[pmdLevel(k)] || pmdLevel(k) >= k.fmt.nlevels - 1) return [];
+  // A format without THP (hasThp) has no PMD-size THP and no mTHP either (both need CONFIG_TRANSPARENT_HUGEPAGE).
+  if (!hasThp(k.fmt)) return [];
   if (vma.has(VM.HUGETLB | VM.NOHUGEPAGE | VM.PFNMAP | VM.MIXEDMAP | VM.IO)) return [];
   if (!vma.isAnonymous || vma.isShared) return []; // shmem_enabled=never; no large file folios in the model
   const out: number[] = [];
@@ -227,6 +243,8 @@ export function anonFaultOrder(k: Kernel, mm: Mm, vma: Vma, vpn: number): number
  * page (only zero pages, or read-only after fork), is EINVAL.
  */
 export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
+  // Without CONFIG_TRANSPARENT_HUGEPAGE MADV_COLLAPSE is not a valid advice (madvise() refuses it first).
+  if (!hasThp(k.fmt)) fail('EINVAL', 'MADV_COLLAPSE: the architecture has no transparent huge pages');
   if (vma.has(VM.HUGETLB | VM.NOHUGEPAGE | VM.PFNMAP | VM.MIXEDMAP | VM.IO) || !vma.isAnonymous || vma.isShared) {
     fail('EINVAL', 'MADV_COLLAPSE on a VMA that cannot hold THPs');
   }

@@ -31,8 +31,57 @@ export interface UffdEvent {
 
 let nextCtx = 1;
 
+/** A context with these features, unchecked (fork's UFFD_FEATURE_EVENT_FORK copy; tests). Userspace goes through uffdApi. */
 export function newUffdCtx(features: { wpUnpopulated?: boolean; async?: boolean; eventFork?: boolean }): UffdCtx {
   return { id: nextCtx++, wpUnpopulated: !!features.wpUnpopulated, async: !!features.async, eventFork: !!features.eventFork };
+}
+
+/**
+ * pgtable_supports_uffd_wp (include/linux/userfaultfd_k.h): the architecture
+ * has a uffd-wp bit in its entries (CONFIG_HAVE_ARCH_USERFAULTFD_WP: x86_64,
+ * arm64, riscv64 with Svrsw60t59b; not book3s64 nor the 8xx). The format's
+ * codec says it: a format without Attr.UFFD_WP has no such bit.
+ */
+export function uffdWpSupported(k: Kernel): boolean {
+  return k.fmt.codec.supports(Attr.UFFD_WP);
+}
+
+/**
+ * CONFIG_HAVE_ARCH_USERFAULTFD_MINOR: selected by x86_64, arm64 and riscv64
+ * (arch/{x86,arm64,riscv}/Kconfig), not by powerpc. Minor faults need no
+ * entry bit, so no codec property tells it; the registry's powerpc formats
+ * are the ones named ppc*.
+ */
+export function uffdMinorSupported(k: Kernel): boolean {
+  return !k.fmt.name.startsWith('ppc');
+}
+
+/** The UFFD_FEATURE_* bits a scenario's `uffd register` asks UFFDIO_API for. */
+export interface UffdFeatures {
+  wpUnpopulated?: boolean;
+  async?: boolean;
+  eventFork?: boolean;
+  /** UFFD_FEATURE_WP_HUGETLBFS_SHMEM (the conformance harness asks for it with every wp registration). */
+  wpHugetlbfsShmem?: boolean;
+  /** UFFD_FEATURE_MINOR_SHMEM | UFFD_FEATURE_MINOR_HUGETLBFS (asked with every minor registration). */
+  minorShmem?: boolean;
+}
+
+/**
+ * userfaultfd(2) + UFFDIO_API (fs/userfaultfd.c userfaultfd_api): the
+ * features this kernel and architecture offer are UFFD_API_FEATURES minus
+ * MINOR_HUGETLBFS/MINOR_SHMEM without CONFIG_HAVE_ARCH_USERFAULTFD_MINOR,
+ * minus PAGEFAULT_FLAG_WP without pgtable_supports_uffd_wp(), and minus
+ * WP_HUGETLBFS_SHMEM, WP_UNPOPULATED and WP_ASYNC without
+ * uffd_supports_wp_marker() (uffd-wp plus CONFIG_PTE_MARKER_UFFD_WP, which
+ * the model always has where uffd-wp exists); asking for one it does not
+ * offer is EINVAL. WP_ASYNC implies WP_UNPOPULATED.
+ */
+export function uffdApi(k: Kernel, f: UffdFeatures): UffdCtx {
+  const marker = uffdWpSupported(k);
+  if (!marker && (f.wpUnpopulated || f.async || f.wpHugetlbfsShmem)) fail('EINVAL', 'UFFDIO_API: uffd-wp features need an architecture with a uffd-wp bit');
+  if (!uffdMinorSupported(k) && f.minorShmem) fail('EINVAL', 'UFFDIO_API: minor-fault features need CONFIG_HAVE_ARCH_USERFAULTFD_MINOR');
+  return newUffdCtx({ wpUnpopulated: f.wpUnpopulated || f.async, async: f.async, eventFork: f.eventFork });
 }
 
 /** vma_can_userfault: anonymous, shmem and hugetlb memory; other files only for async wp. */
@@ -47,6 +96,10 @@ function canUserfault(v: Vma, flags: number, ctx: UffdCtx): boolean {
 export function uffdRegister(k: Kernel, mm: Mm, start: number, end: number, modes: { wp: boolean; missing: boolean; minor: boolean }, ctx: UffdCtx): void {
   const flags = (modes.wp ? VM.UFFD_WP : 0) | (modes.missing ? VM.UFFD_MISSING : 0) | (modes.minor ? VM.UFFD_MINOR : 0);
   if (flags === 0) fail('EINVAL', 'no register mode');
+  // userfaultfd_register: MODE_WP without pgtable_supports_uffd_wp(), MODE_MINOR without
+  // CONFIG_HAVE_ARCH_USERFAULTFD_MINOR, are EINVAL before the range is looked at.
+  if (modes.wp && !uffdWpSupported(k)) fail('EINVAL', 'UFFDIO_REGISTER_MODE_WP: the architecture has no uffd-wp bit');
+  if (modes.minor && !uffdMinorSupported(k)) fail('EINVAL', 'UFFDIO_REGISTER_MODE_MINOR: the architecture has no minor-fault support');
   if (!mm.fullyMapped(start, end)) fail('EINVAL', 'the range is not entirely mapped');
   for (const v of mm.overlapping(start, end)) {
     if (!canUserfault(v, flags, ctx)) fail('EINVAL', 'this mapping cannot use userfaultfd in that mode');

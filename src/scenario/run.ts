@@ -12,7 +12,8 @@ import type { Mm } from '../mm/mm.js';
 import { MAP, PROT, MREMAP, madvise, mmap, mprotect, mremap, munmap } from '../mm/syscalls.js';
 import { access } from '../mm/fault.js';
 import { setPoolSize } from '../mm/hugetlb.js';
-import { newUffdCtx, uffdRegister, uffdWriteProtect } from '../mm/uffd.js';
+import { hasThp } from '../mm/thp.js';
+import { uffdApi, uffdRegister, uffdWriteProtect } from '../mm/uffd.js';
 import { migrateRange } from '../mm/migrate.js';
 import { swapOn } from '../mm/swap.js';
 import { FOLL, pinUserPages, pinUserPagesFast, releaseRecord } from '../gup/gup.js';
@@ -97,6 +98,8 @@ class Runner {
   private readonly records: OutputRecord[] = [];
   /** Named pins -> GUP record ids. */
   private readonly pins = new Map<string, number>();
+  /** Processes that hold a userfaultfd (a `uffd register` succeeded there). */
+  private readonly uffdProcs = new Set<Mm>();
   /** The next "fresh value" a plain `write` stores (a global counter from 1). */
   private nextValue = 1;
 
@@ -115,6 +118,11 @@ class Runner {
     } catch (e) {
       const loc = scn.header.archLoc ?? { line: 1, col: 1 };
       throw new ScenarioError(scn.file, loc.line, loc.col, `architecture '${scn.header.arch}' is not supported yet (${(e as Error).message})`);
+    }
+    if (!hasThp(this.k.fmt)) {
+      // No CONFIG_TRANSPARENT_HUGEPAGE (the 8xx): /sys/kernel/mm/transparent_hugepage does not exist.
+      const thpSet = settings.find((s) => s.setting.key === 'thp' || s.setting.key === 'thp.zero_page' || s.setting.key === 'mthp');
+      if (thpSet) throw new ScenarioError(scn.file, thpSet.loc.line, thpSet.loc.col, `${scn.header.arch} has no transparent huge pages (set ${thpSet.key})`);
     }
     for (const s of settings) {
       if (s.setting.key !== 'hugetlb') continue;
@@ -329,9 +337,22 @@ class Runner {
         const start = Math.floor(this.addr(s.addr) / k.pageSize);
         const end = start + Math.ceil(s.len.bytes / k.pageSize);
         if (s.op === 'register') {
-          const ctx = newUffdCtx({ wpUnpopulated: s.flags.includes('wp_unpopulated'), async: s.flags.includes('async'), eventFork: s.flags.includes('event_fork') });
-          uffdRegister(k, mm, start, end, { wp: s.modes.includes('wp'), missing: s.modes.includes('missing'), minor: s.modes.includes('minor') }, ctx);
-        } else uffdWriteProtect(k, mm, start, end, s.op === 'wp');
+          const wp = s.modes.includes('wp');
+          const minor = s.modes.includes('minor');
+          // userfaultfd(2), UFFDIO_API with the features the harness asks for, then UFFDIO_REGISTER;
+          // an architecture without uffd-wp (or minor faults) refuses with EINVAL, nothing changes.
+          const ctx = uffdApi(k, {
+            wpUnpopulated: s.flags.includes('wp_unpopulated'), async: s.flags.includes('async'), eventFork: s.flags.includes('event_fork'),
+            wpHugetlbfsShmem: wp, minorShmem: minor,
+          });
+          uffdRegister(k, mm, start, end, { wp, missing: s.modes.includes('missing'), minor }, ctx);
+          this.uffdProcs.add(mm);
+        } else {
+          // The harness issues UFFDIO_WRITEPROTECT on the process's userfaultfd: none (no
+          // registration ever succeeded, e.g. refused for lack of uffd-wp) is EINVAL.
+          if (!this.uffdProcs.has(mm) && !mm.vmas.some((v) => v.uffd)) throw new KernelError('EINVAL', 'no userfaultfd in this process');
+          uffdWriteProtect(k, mm, start, end, s.op === 'wp');
+        }
         return;
       }
       case 'migrate': {
