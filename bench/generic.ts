@@ -8,7 +8,7 @@
 // - Lookups: Walker.seek with one reused WalkState per lookup.
 import { Kind, type EntryCodec, type Format } from '../src/arch/index.js';
 import { type PtRoot } from '../src/pt/store.js';
-import { BaseVisitor, WALK_CONTINUE, WalkState, type Walker } from '../src/walk/walker.js';
+import { BaseVisitor, WALK_CONTINUE, WALK_PER_ENTRY, WalkState, type Walker } from '../src/walk/walker.js';
 import { Sum } from './sum.js';
 
 /** Format-generic decoding constants for the checksum. */
@@ -23,6 +23,8 @@ class Decode {
   readonly wLoMask: number;
   readonly wHiShift: number;
   readonly wHiMask: number;
+  /** 1 when WRITE is "bits clear" (ppc-8xx: pte_write = !(pte & _PAGE_RO)): the bit read is then inverted. */
+  readonly wXor: number;
 
   constructor(codec: EntryCodec) {
     this.validLo = codec.validLo;
@@ -30,9 +32,18 @@ class Decode {
     this.pfnShift = codec.pfnLoShift;
     this.pfnHiMask = codec.pfnHiMask;
     this.pfnHiMul = codec.pfnHiMul;
-    const wr = codec.spec.attrs.WRITE?.set;
-    if (!wr) throw new Error('format without a WRITE attribute');
+    const wa = codec.spec.attrs.WRITE;
+    if (!wa) throw new Error('format without a WRITE attribute');
     const single = (x: number): boolean => x !== 0 && (x & (x - 1)) === 0;
+    let wr = wa.set;
+    this.wXor = 0;
+    if ((wr.lo | wr.hi) === 0 && wa.clear) {
+      // Clear-only: writable when the clear bits are 0. The codec sets them
+      // together (8xx _PAGE_RO = 0x600), so their lowest bit decides.
+      const c = wa.clear;
+      wr = c.lo !== 0 ? { lo: (c.lo & -c.lo) >>> 0, hi: 0 } : { lo: 0, hi: (c.hi & -c.hi) >>> 0 };
+      this.wXor = 1;
+    }
     if (wr.lo !== 0 && wr.hi === 0 && single(wr.lo)) {
       this.wLoShift = 31 - Math.clz32(wr.lo);
       this.wLoMask = 1;
@@ -64,6 +75,7 @@ export class SumVisitor extends BaseVisitor {
   private readonly wLoMask: number;
   private readonly wHiShift: number;
   private readonly wHiMask: number;
+  private readonly wXor: number;
 
   constructor(fmt: Format) {
     super();
@@ -77,13 +89,14 @@ export class SumVisitor extends BaseVisitor {
     this.wLoMask = d.wLoMask;
     this.wHiShift = d.wHiShift;
     this.wHiMask = d.wHiMask;
+    this.wXor = d.wXor;
   }
 
   override leaf(vpn: number, _npages: number, _level: number, lo: number, hi: number): number {
     // Non-present, non-empty entries (swap) are leaves too: skip them.
     if (((lo & this.validLo) | (hi & this.validHi)) === 0) return WALK_CONTINUE;
     this.n++;
-    this.w += ((lo >>> this.wLoShift) & this.wLoMask) | ((hi >>> this.wHiShift) & this.wHiMask);
+    this.w += (((lo >>> this.wLoShift) & this.wLoMask) | ((hi >>> this.wHiShift) & this.wHiMask)) ^ this.wXor;
     this.s += (lo >>> this.pfnShift) + (hi & this.pfnHiMask) * this.pfnHiMul;
     this.v += vpn;
     return WALK_CONTINUE;
@@ -100,6 +113,7 @@ export class SumVisitor extends BaseVisitor {
     const wLoMask = this.wLoMask;
     const wHiShift = this.wHiShift;
     const wHiMask = this.wHiMask;
+    const wXor = this.wXor;
     let n = 0;
     let w = 0;
     let s = 0;
@@ -109,7 +123,7 @@ export class SumVisitor extends BaseVisitor {
       const hi = words[base + 2 * i + 1];
       if (((lo & validLo) | (hi & validHi)) === 0) continue;
       n++;
-      w += ((lo >>> wLoShift) & wLoMask) | ((hi >>> wHiShift) & wHiMask);
+      w += (((lo >>> wLoShift) & wLoMask) | ((hi >>> wHiShift) & wHiMask)) ^ wXor;
       s += (lo >>> pfnShift) + (hi & pfnHiMask) * pfnHiMul;
       v += vpn + i;
     }
@@ -121,17 +135,21 @@ export class SumVisitor extends BaseVisitor {
   }
 }
 
-/** Full walk of a tree with the generic walker. */
+/** Full walk of a tree with the generic walker (or of [start, end) when given). */
 export class GenericWalk {
   readonly out = new Sum();
   private readonly walker: Walker;
   private readonly root: PtRoot;
   private readonly visitor: SumVisitor;
+  private readonly start: number;
+  private readonly end: number;
 
-  constructor(walker: Walker, root: PtRoot) {
+  constructor(walker: Walker, root: PtRoot, start = 0, end = walker.topPages) {
     this.walker = walker;
     this.root = root;
     this.visitor = new SumVisitor(walker.fmt);
+    this.start = start;
+    this.end = end;
   }
 
   run(): Sum {
@@ -140,7 +158,7 @@ export class GenericWalk {
     vis.s = 0;
     vis.v = 0;
     vis.w = 0;
-    this.walker.walk(this.root, 0, this.walker.topPages, vis);
+    this.walker.walk(this.root, this.start, this.end, vis);
     return this.out.copyFrom(vis);
   }
 }
@@ -175,6 +193,7 @@ export class GenericLookups {
     const wLoMask = d.wLoMask;
     const wHiShift = d.wHiShift;
     const wHiMask = d.wHiMask;
+    const wXor = d.wXor;
     let n = 0;
     let s = 0;
     let v = 0;
@@ -185,7 +204,7 @@ export class GenericLookups {
       const lo = st.lo;
       const hi = st.hi;
       n++;
-      w += ((lo >>> wLoShift) & wLoMask) | ((hi >>> wHiShift) & wHiMask);
+      w += (((lo >>> wLoShift) & wLoMask) | ((hi >>> wHiShift) & wHiMask)) ^ wXor;
       s += (lo >>> pfnShift) + (hi & pfnHiMask) * pfnHiMul + (vpn - st.vpn);
       v += vpn;
     }
@@ -195,5 +214,78 @@ export class GenericLookups {
     o.v = v;
     o.w = w;
     return o;
+  }
+}
+
+/**
+ * The per-leaf checksum visitor: the same sums as SumVisitor, but leafTable()
+ * answers WALK_PER_ENTRY (as BaseVisitor does), so the walker calls leaf()
+ * for every leaf, a contiguous group once. It also counts the leaf() calls
+ * and the calls whose `npages` is not `expectNpages` (when that is set), which
+ * is how the bench and its smoke test check "a contiguous group is one walker
+ * step".
+ */
+export class LeafSumVisitor extends BaseVisitor {
+  n = 0;
+  s = 0;
+  v = 0;
+  w = 0;
+  /** leaf() calls, present or not. */
+  calls = 0;
+  /** Present-leaf calls whose npages differed from expectNpages (0 = do not check). */
+  badNpages = 0;
+  expectNpages = 0;
+  private readonly d: Decode;
+
+  constructor(fmt: Format) {
+    super();
+    this.d = new Decode(fmt.codec);
+  }
+
+  override leaf(vpn: number, npages: number, _level: number, lo: number, hi: number): number {
+    this.calls++;
+    const d = this.d;
+    if (((lo & d.validLo) | (hi & d.validHi)) === 0) return WALK_CONTINUE;
+    if (this.expectNpages !== 0 && npages !== this.expectNpages) this.badNpages++;
+    this.n++;
+    this.w += (((lo >>> d.wLoShift) & d.wLoMask) | ((hi >>> d.wHiShift) & d.wHiMask)) ^ d.wXor;
+    this.s += (lo >>> d.pfnShift) + (hi & d.pfnHiMask) * d.pfnHiMul;
+    this.v += vpn;
+    return WALK_CONTINUE;
+  }
+
+  override leafTable(): number {
+    return WALK_PER_ENTRY;
+  }
+}
+
+/** Walk [start, start + pages) with the per-leaf visitor (no leafTable batch). */
+export class GenericLeafWalk {
+  readonly out = new Sum();
+  readonly visitor: LeafSumVisitor;
+  private readonly walker: Walker;
+  private readonly root: PtRoot;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(walker: Walker, root: PtRoot, start: number, pages: number, expectNpages = 0) {
+    this.walker = walker;
+    this.root = root;
+    this.start = start;
+    this.end = start + pages;
+    this.visitor = new LeafSumVisitor(walker.fmt);
+    this.visitor.expectNpages = expectNpages;
+  }
+
+  run(): Sum {
+    const vis = this.visitor;
+    vis.n = 0;
+    vis.s = 0;
+    vis.v = 0;
+    vis.w = 0;
+    vis.calls = 0;
+    vis.badNpages = 0;
+    this.walker.walk(this.root, this.start, this.end, vis);
+    return this.out.copyFrom(vis);
   }
 }

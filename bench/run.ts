@@ -10,6 +10,10 @@
 //                                         the leaf call site megamorphic, as in the simulator
 //   npm run -s bench -- --processes 5     5 fresh processes, one after the other; reports
 //                                         the median over processes of each ratio and time
+//   npm run -s bench -- --all-formats     (or --arch all) the generic walker on every registered
+//                                         format in one process, the formats interleaved in each
+//                                         round, ns per leaf/entry/lookup and ratios to x86_64;
+//                                         plus the contiguous-group workloads
 //   options: --rounds N, --warmup MS, --sample MS, --no-c
 import { spawnSync } from 'node:child_process';
 import { arch as cpuArch, cpus } from 'node:os';
@@ -17,24 +21,25 @@ import { fileURLToPath } from 'node:url';
 import { formatNames } from '../src/arch/index.js';
 import { measure, median, pairedRatio, type TimingOptions, type WorkloadTiming } from './harness.js';
 import { MAX_POLY } from './poly.js';
-import { FULL_SIZES, QUICK_SIZES, setup, type Setup } from './workloads.js';
+import { FULL_SIZES, QUICK_SIZES, setup, setupAll, sizeLabel, type AllSetup, type Setup } from './workloads.js';
 
 interface Options extends TimingOptions {
   json: boolean;
   quick: boolean;
   arch: string;
+  allFormats: boolean;
   c: boolean;
   poly: number;
   processes: number;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--json] [--quick] [--arch NAME] [--poly N] [--processes N] [--rounds N] [--warmup MS] [--sample MS] [--no-c]\n`);
+  process.stderr.write(`bench: ${msg}\nusage: node dist/bench/run.js [--json] [--quick] [--arch NAME|all] [--all-formats] [--poly N] [--processes N] [--rounds N] [--warmup MS] [--sample MS] [--no-c]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { json: false, quick: false, arch: 'x86_64', c: true, poly: 0, processes: 1, rounds: 7, warmupMs: 400, sampleMs: 60 };
+  const o: Options = { json: false, quick: false, arch: 'x86_64', allFormats: false, c: true, poly: 0, processes: 1, rounds: 7, warmupMs: 400, sampleMs: 60 };
   let rounds: number | null = null;
   let warm: number | null = null;
   let sample: number | null = null;
@@ -48,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     if (a === '--json') o.json = true;
     else if (a === '--quick') o.quick = true;
     else if (a === '--no-c') o.c = false;
+    else if (a === '--all-formats') o.allFormats = true;
     else if (a === '--arch') o.arch = argv[++i] ?? usage('--arch needs a name');
     else if (a === '--rounds') rounds = Math.round(num(++i));
     else if (a === '--processes') o.processes = Math.round(num(++i));
@@ -56,7 +62,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--sample') sample = num(++i);
     else usage(`unknown argument ${a}`);
   }
-  if (!formatNames().includes(o.arch)) usage(`unknown arch '${o.arch}' (known: ${formatNames().join(', ')})`);
+  if (o.arch === 'all') o.allFormats = true;
+  if (o.allFormats) {
+    if (o.arch !== 'x86_64' && o.arch !== 'all') usage('--all-formats runs every format; drop --arch');
+    if (o.processes > 1) usage('--processes is not supported with --all-formats (run it several times)');
+    o.arch = 'all';
+  } else if (!formatNames().includes(o.arch)) usage(`unknown arch '${o.arch}' (known: ${formatNames().join(', ')})`);
   if (o.quick) {
     o.rounds = 3;
     o.warmupMs = 60;
@@ -249,9 +260,183 @@ function multiProcess(o: Options, argv: string[]): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
+// ------------------------------------------------------------ --all-formats
+
+/** Per round, ms per item of variant i divided by that of variant j (paired within the round). */
+function pairedPerItem(t: WorkloadTiming, items: number[], i: number, j: number): number {
+  return median(t.rounds.map((row) => row[i] / items[i] / (row[j] / items[j])));
+}
+
+interface FormatRow {
+  arch: string;
+  levels: number;
+  entriesPerTable: number[];
+  pageSize: number;
+  [k: string]: unknown;
+}
+
+function allFormatsReport(s: AllSetup, o: Options, timings: WorkloadTiming[], groupTimings: WorkloadTiming[]): { formats: FormatRow[]; groups: Record<string, unknown>[] } {
+  const formats: FormatRow[] = s.formats.map((f) => ({
+    arch: f.fmt.name,
+    levels: f.fmt.nlevels,
+    entriesPerTable: Array.from(f.fmt.entries),
+    pageSize: f.fmt.pageSize,
+    trees: {
+      A: { pages: f.treeA.pages, bytes: f.treeA.pages * f.fmt.pageSize, tables: f.treeA.tables, leaves: f.treeA.expected.n, entries: f.entriesA },
+      B: { pages: f.treeB.pages, bytes: f.treeB.pages * f.fmt.pageSize, tables: f.treeB.tables, leaves: f.treeB.expected.n, entries: f.entriesB },
+    },
+  }));
+  for (const t of timings) {
+    const w = t.workload;
+    const items = w.variants.map((v) => v.items ?? w.items);
+    const ref = w.variants.findIndex((v) => v.name === 'x86_64');
+    t.timings.forEach((v, i) => {
+      const f = s.formats[i];
+      const row = formats[i];
+      const ms = v.ms;
+      const entries = w.name === 'full' ? f.entriesA : w.name === 'mixed' ? f.entriesB : 0;
+      const cell: Record<string, unknown> = { ms: r4(ms), items: items[i], nsPerItem: r3((ms * 1e6) / items[i]) };
+      if (entries > 0) cell.nsPerEntry = r3((ms * 1e6) / entries);
+      if (ref >= 0) {
+        cell.ratioVsX86 = r3(ms / items[i] / (t.timings[ref].ms / items[ref]));
+        cell.pairedRatioVsX86 = r3(pairedPerItem(t, items, i, ref));
+      }
+      row[w.name] = cell;
+    });
+  }
+  const groups: Record<string, unknown>[] = [];
+  s.groups.forEach((g, k) => {
+    const t = groupTimings[k];
+    const idx = (name: string): number => t.timings.findIndex((x) => x.variant === name);
+    const gib = g.grouped.bytes / 2 ** 30;
+    const variants: Record<string, unknown> = {};
+    for (const v of t.timings) variants[v.variant] = { ms: r4(v.ms), nsPerGiB: r3((v.ms * 1e6) / gib) };
+    const ratio = (a: string, b: string): Record<string, number> | null => {
+      const ia = idx(a);
+      const ib = idx(b);
+      if (ia < 0 || ib < 0) return null;
+      return { ratio: r3(t.timings[ia].ms / t.timings[ib].ms), pairedRatio: r3(pairedRatio(t, ia, ib)) };
+    };
+    groups.push({
+      name: g.workload.name,
+      arch: g.fmt.name,
+      level: g.level,
+      group: sizeLabel(g.groupBytes),
+      cont: g.cont,
+      regionBytes: g.grouped.bytes,
+      groups: g.grouped.groups,
+      leafEntries: g.grouped.leafEntries,
+      groupLeafCalls: g.groupLeafCalls,
+      plainLeafCalls: g.plainLeafCalls,
+      variants,
+      groupVsBaseLeaf: ratio('group-leaf', 'base-leaf'),
+      groupVsBaseBatch: ratio('group-leaf', 'base-batch'),
+      groupBatchVsBaseBatch: ratio('group-batch', 'base-batch'),
+    });
+  });
+  void o;
+  return { formats, groups };
+}
+
+function allFormatsTable(s: AllSetup, o: Options, rep: { formats: FormatRow[]; groups: Record<string, unknown>[] }): string {
+  const out: string[] = [];
+  const cpu = cpus();
+  out.push(`mmsim bench --all-formats: generic walker on ${s.formats.length} formats, node ${process.version} (V8 ${process.versions.v8}), ${cpu.length > 0 ? cpu[0].model : 'unknown'} x${cpu.length}`);
+  if (o.poly > 0) out.push(`walker call sites made polymorphic first: ${o.poly} other visitor classes (--poly)`);
+  out.push(`${o.rounds} interleaved rounds (all formats in each round) after ${o.warmupMs} ms warm-up per variant, ~${o.sampleMs} ms per sample; median per variant`);
+  out.push(`trees built in ${Math.round(s.buildMs)} ms; all checksums equal the builder's; x-ratios: ns per item / x86_64's (paired per round in parentheses)`);
+  out.push('');
+  const num = (x: unknown, d = 1): string => (typeof x === 'number' ? x.toFixed(d) : '-');
+  const cellOf = (r: FormatRow, k: string): Record<string, unknown> => (r[k] ?? {}) as Record<string, unknown>;
+  const xr = (c: Record<string, unknown>): string => `${num(c.ratioVsX86, 2)} (${num(c.pairedRatioVsX86, 2)})`;
+  out.push(
+    `${pad('format', 17)}${pad('lv', 3, true)}${pad('tree A', 13, true)}${pad('ns/leaf', 9, true)}${pad('ns/entry', 9, true)}${pad('x x86', 13, true)}` +
+      `${pad('tree B', 13, true)}${pad('ns/leaf', 9, true)}${pad('ns/entry', 9, true)}${pad('x x86', 13, true)}${pad('seek ns', 9, true)}${pad('x x86', 13, true)}`,
+  );
+  for (const r of rep.formats) {
+    const f = cellOf(r, 'full');
+    const m = cellOf(r, 'mixed');
+    const k = cellOf(r, 'seek');
+    const trees = r.trees as { A: { bytes: number; tables: number }; B: { bytes: number; tables: number } };
+    out.push(
+      `${pad(r.arch, 17)}${pad(String(r.levels), 3, true)}${pad(`${sizeLabel(trees.A.bytes)}/${trees.A.tables}t`, 13, true)}${pad(num(f.nsPerItem, 2), 9, true)}${pad(num(f.nsPerEntry, 2), 9, true)}${pad(xr(f), 13, true)}` +
+        `${pad(`${sizeLabel(trees.B.bytes)}/${trees.B.tables}t`, 13, true)}${pad(num(m.nsPerItem, 2), 9, true)}${pad(num(m.nsPerEntry, 2), 9, true)}${pad(xr(m), 13, true)}` +
+        `${pad(num(k.nsPerItem, 1), 9, true)}${pad(xr(k), 13, true)}`,
+    );
+  }
+  if (rep.groups.length > 0) {
+    out.push('');
+    out.push('contiguous groups: the same region mapped by groups (CONT) and by plain leaves; leaf() calls counted in one walk');
+    out.push(
+      `${pad('format', 17)}${pad('group', 7, true)}${pad('lvl', 4, true)}${pad('region', 8, true)}${pad('groups', 8, true)}${pad('leaf() calls', 13, true)}${pad('plain calls', 12, true)}` +
+        `${pad('ns/GiB grp', 12, true)}${pad('base', 12, true)}${pad('grp/base', 16, true)}${pad('grp/batch', 16, true)}${pad('gbatch/batch', 16, true)}`,
+    );
+    for (const g of rep.groups) {
+      const v = g.variants as Record<string, { nsPerGiB: number } | undefined>;
+      const rc = (x: unknown): string => {
+        const r = x as { ratio: number; pairedRatio: number } | null;
+        return r === null ? '-' : `${r.ratio.toFixed(3)} (${r.pairedRatio.toFixed(3)})`;
+      };
+      out.push(
+        `${pad(String(g.arch), 17)}${pad(String(g.group), 7, true)}${pad(String(g.level), 4, true)}${pad(sizeLabel(Number(g.regionBytes)), 8, true)}${pad(String(g.groups), 8, true)}` +
+          `${pad(String(g.groupLeafCalls), 13, true)}${pad(String(g.plainLeafCalls), 12, true)}` +
+          `${pad(num(v['group-leaf']?.nsPerGiB, 0), 12, true)}${pad(num(v['base-leaf']?.nsPerGiB, 0), 12, true)}` +
+          `${pad(rc(g.groupVsBaseLeaf), 16, true)}${pad(rc(g.groupVsBaseBatch), 16, true)}${pad(rc(g.groupBatchVsBaseBatch), 16, true)}`,
+      );
+    }
+    out.push('grp/base: group-leaf / base-leaf time (per-leaf visitor on both); grp/batch: group-leaf / base-batch (leafTable batch on the plain tree, level 0 only);');
+    out.push('gbatch/batch: the batch visitor on the grouped tree / on the plain tree (it reads raw entries: groups are not folded there). Same mapped bytes, so time ratio = ratio per byte.');
+  }
+  return out.join('\n');
+}
+
+async function runAll(o: Options): Promise<void> {
+  const s = setupAll(o.quick ? QUICK_SIZES : FULL_SIZES, o.poly);
+  for (const g of s.groups) {
+    if (g.groupLeafCalls !== g.grouped.groups || g.badNpages !== 0) {
+      throw new Error(`${g.workload.name}: ${g.groupLeafCalls} leaf() calls for ${g.grouped.groups} groups (${g.badNpages} with the wrong npages)`);
+    }
+  }
+  const timings: WorkloadTiming[] = [];
+  for (const w of s.workloads) {
+    if (!o.json) process.stderr.write(`measuring ${w.name} on ${w.variants.length} formats...\n`);
+    timings.push(await measure(w, o));
+  }
+  const groupTimings: WorkloadTiming[] = [];
+  for (const g of s.groups) {
+    if (!o.json) process.stderr.write(`measuring ${g.workload.name} (${g.workload.variants.map((v) => v.name).join(', ')})...\n`);
+    groupTimings.push(await measure(g.workload, o));
+  }
+  const rep = allFormatsReport(s, o, timings, groupTimings);
+  if (o.json) {
+    const cpu = cpus();
+    const m = {
+      mode: 'all-formats',
+      node: process.version,
+      v8: process.versions.v8,
+      cpu: cpu.length > 0 ? cpu[0].model : 'unknown',
+      cpus: cpu.length,
+      machine: cpuArch(),
+      quick: o.quick,
+      poly: o.poly,
+      rounds: o.rounds,
+      warmupMs: o.warmupMs,
+      sampleMs: o.sampleMs,
+      buildMs: Math.round(s.buildMs),
+    };
+    process.stdout.write(JSON.stringify({ formats: rep.formats, groups: rep.groups, meta: m }) + '\n');
+  } else {
+    process.stdout.write(allFormatsTable(s, o, rep) + '\n');
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const o = parseArgs(argv);
+  if (o.allFormats) {
+    await runAll(o);
+    return;
+  }
   if (o.processes > 1) {
     multiProcess(o, argv);
     return;

@@ -9,7 +9,15 @@
 // units of one level-2 entry (1G on 4K formats). A unit whose index is a
 // multiple of 3 is one level-2 leaf where the format allows it; every other
 // unit gets a PMD table whose entries are 5% none, 47.5% PMD-level leaves
-// (2M on 4K formats) and 47.5% PTE tables filled like tree A.
+// (2M on 4K formats) and 47.5% PTE tables filled like tree A. On a 2-level
+// format (ppc-8xx) the unit is one top-level entry, and where level 1 holds
+// no leaves its "leaf" entries get PTE tables too.
+// Groups ("cont"): a region of one level whose entries are all present
+// leaves, either as contiguous groups (codec.leaf(pfn, attrs | CONT, level)
+// for each entry of a group, consecutive pfns aligned to the group) or, over
+// the same pfns and attributes, as plain leaves.
+//
+// Every tree stays inside the format's user address space (userPages).
 //
 // While building, the builder adds up the checksum it expects every walker
 // to compute, so the variants are checked against the truth, not only
@@ -47,6 +55,11 @@ class NullObserver implements EntryObserver {
 /** Leaf pfns stay below 2^28: they use the entry's high word on every format, and sums over millions of leaves stay exact doubles. */
 export const PFN_LIMIT = 2 ** 28;
 
+/** The pfn bound for `fmt`: PFN_LIMIT, or less where the pfn field is narrower (ppc-8xx: 20 bits). */
+export function pfnLimit(fmt: Format): number {
+  return Math.min(PFN_LIMIT, 2 ** fmt.codec.spec.pfnBits);
+}
+
 /** Optional attributes drawn at random (each with probability 1/2) when the format supports them. */
 const RANDOM_ATTRS = [Attr.WRITE, Attr.USER, Attr.YOUNG, Attr.DIRTY, Attr.NX, Attr.SPECIAL, Attr.SOFT_DIRTY, Attr.GLOBAL];
 
@@ -75,6 +88,8 @@ class Builder {
   readonly rng: Rng;
   readonly expected = new Sum();
   private readonly attrs: number[];
+  private readonly pfnLimit: number;
+  private readonly swapOffsetLimit: number;
   /** Whether the last leaf written was writable. */
   lastWritable = 0;
 
@@ -86,6 +101,8 @@ class Builder {
     this.st = new WalkState(fmt.nlevels);
     this.rng = new Rng(seed);
     this.attrs = RANDOM_ATTRS.filter((a) => fmt.codec.supports(a));
+    this.pfnLimit = pfnLimit(fmt);
+    this.swapOffsetLimit = Math.min(1 << 24, 2 ** fmt.codec.spec.swap.offsetBits - 1);
   }
 
   randomAttrs(): number {
@@ -97,7 +114,7 @@ class Builder {
   /** Write a present leaf at `level` for `vpn` with a random pfn aligned to the leaf size; returns the pfn. */
   leaf(slot: number, index: number, level: number, vpn: number): number {
     const span = this.fmt.pagesPerEntry[level];
-    const pfn = (1 + this.rng.int(PFN_LIMIT / span - 1)) * span;
+    const pfn = (1 + this.rng.int(this.pfnLimit / span - 1)) * span;
     const attrs = this.randomAttrs();
     const e = this.fmt.codec.leaf(pfn, attrs, level);
     this.walker.set(this.root, this.obs, slot, index, level, vpn, e.lo, e.hi);
@@ -126,7 +143,7 @@ class Builder {
         pfn = this.leaf(slot, i, 0, p);
         writable = this.lastWritable;
       } else if (r < 0.95) {
-        const e = this.fmt.codec.swap(1 + this.rng.int(8), 1 + this.rng.int(1 << 24), this.rng.int(8));
+        const e = this.fmt.codec.swap(1 + this.rng.int(8), 1 + this.rng.int(this.swapOffsetLimit), this.rng.int(8));
         w.set(this.root, this.obs, slot, i, 0, p, e.lo, e.hi);
       }
       if (pagePfn !== null && pageWritable !== null) {
@@ -152,7 +169,13 @@ function fullStart(fmt: Format, pages: number): number {
   const ppe = fmt.pagesPerEntry;
   const ptes = Math.ceil(pages / fmt.entries[0]);
   const before = Math.min(fmt.entries[1] - 1, Math.max(1, ptes >> 1));
-  return (fmt.nlevels >= 4 ? ppe[3] : 0) + 2 * ppe[2] + (fmt.entries[1] - before) * ppe[1];
+  const start = (fmt.nlevels >= 4 ? ppe[3] : 0) + (fmt.nlevels >= 3 ? 2 * ppe[2] : 0) + (fmt.entries[1] - before) * ppe[1];
+  if (start + pages <= fmt.userPages) return start;
+  // A small user space (ppc-8xx: 2 GiB): the highest whole-PTE-table start that fits.
+  const e0 = fmt.entries[0];
+  const fit = Math.floor((fmt.userPages - pages) / e0) * e0;
+  if (fit < 0) throw new Error(`builder: ${pages} pages do not fit in ${fmt.name}'s user space`);
+  return fit;
 }
 
 /** Tree A: `pages` (rounded up to whole PTE tables) base-page leaves. */
@@ -167,14 +190,16 @@ export function buildFull(fmt: Format, pages: number, seed = 1): Tree {
   return b.tree(start, n, pagePfn, pageWritable);
 }
 
-/** Tree B: `pages` base pages from vpn 0, a mix of level-2, level-1 and base-page leaves. */
+/** Tree B: `pages` base pages from vpn 0 (at most the user space), a mix of level-2, level-1 and base-page leaves. */
 export function buildMixed(fmt: Format, pages: number, seed = 2): Tree {
   const b = new Builder(fmt, seed);
   const ppe = fmt.pagesPerEntry;
-  const unit = ppe[2];
+  const unitLevel = Math.min(2, fmt.nlevels - 1);
+  const unit = ppe[unitLevel];
   const pmdSpan = ppe[1];
-  const n = Math.ceil(pages / pmdSpan) * pmdSpan;
-  const bigLeaves = fmt.leafAllowed[2] === 1;
+  const n = Math.min(Math.ceil(pages / pmdSpan), Math.floor(fmt.userPages / pmdSpan)) * pmdSpan;
+  const bigLeaves = unitLevel === 2 && fmt.leafAllowed[2] === 1;
+  const pmdLeaves = fmt.leafAllowed[1] === 1;
   for (let u = 0; u * unit < n; u++) {
     const uStart = u * unit;
     if (bigLeaves && u % 3 === 0 && uStart + unit <= n) {
@@ -187,7 +212,7 @@ export function buildMixed(fmt: Format, pages: number, seed = 2): Tree {
     for (let vpn = uStart; vpn < uEnd; vpn += pmdSpan) {
       const r = b.rng.next();
       if (r < 0.05) continue;
-      if (r < 0.525) {
+      if (r < 0.525 && pmdLeaves) {
         b.walker.seek(b.root, vpn, b.st, 1, b.obs);
         if (b.st.level !== 1 || b.st.kind !== Kind.NONE) throw new Error('builder: expected an empty level-1 entry');
         b.leaf(b.st.slot, b.st.index, 1, vpn);
@@ -222,4 +247,75 @@ export function expectedLookups(tree: Tree, vpns: Float64Array): Sum {
     x.w += pageWritable[p];
   }
   return x;
+}
+
+/** A region of one level mapped entirely by present leaves: contiguous groups or plain leaves. */
+export interface GroupTree extends Tree {
+  /** Level of the leaves, entries per group, and whether the CONT bit was set. */
+  readonly level: number;
+  readonly cont: number;
+  readonly grouped: boolean;
+  /** Groups in the region (each `cont` entries) and entries written. */
+  readonly groups: number;
+  readonly leafEntries: number;
+  /** Bytes the region maps. */
+  readonly bytes: number;
+}
+
+/**
+ * A region of `entries` (rounded up to whole groups) present leaves at
+ * `level`, `cont` entries per group: consecutive pfns aligned to the group,
+ * one random attribute set per group, `groupAttrs` (Attr.CONT, or what the
+ * level's ContSpec names for a second size) on every entry when `grouped`. The same seed gives the same pfns and attributes either way, so
+ * a grouped and a plain tree map exactly the same memory. `expected` is what
+ * a per-leaf walk computes: per group when grouped (the walker reports a group
+ * as one leaf from its first entry), per entry otherwise.
+ */
+export function buildGroups(fmt: Format, level: number, cont: number, entries: number, grouped: boolean, seed = 4, groupAttrs: number = Attr.CONT): GroupTree {
+  if (fmt.leafAllowed[level] !== 1) throw new Error(`builder: ${fmt.name} has no leaves at level ${level}`);
+  if (grouped && !fmt.codec.supports(groupAttrs)) throw new Error(`builder: ${fmt.name} cannot encode the group attributes ${groupAttrs}`);
+  const b = new Builder(fmt, seed);
+  const ppe = fmt.pagesPerEntry[level];
+  const perTable = fmt.entries[level];
+  const n = Math.ceil(entries / cont) * cont;
+  // One whole table span in where that fits, so the region starts in a table of its own.
+  const span = level + 1 < fmt.nlevels ? fmt.pagesPerEntry[level + 1] : 0;
+  if (n * ppe > fmt.userPages) throw new Error(`builder: ${n} level-${level} entries do not fit in ${fmt.name}'s user space`);
+  const start = span + n * ppe <= fmt.userPages ? span : 0;
+  const groupPages = cont * ppe;
+  const limit = pfnLimit(fmt);
+  const codec = fmt.codec;
+  const x = b.expected;
+  let slot = -1;
+  for (let k = 0; k < n; k += cont) {
+    const vpn = start + k * ppe;
+    const pfn = (1 + b.rng.int(limit / groupPages - 1)) * groupPages;
+    const attrs = b.randomAttrs();
+    const writable = (attrs & Attr.WRITE) !== 0 ? 1 : 0;
+    for (let j = 0; j < cont; j++) {
+      const ev = vpn + j * ppe;
+      const index = (k + j + Math.round(start / ppe)) % perTable;
+      if (slot < 0 || index === 0) {
+        b.walker.seek(b.root, ev, b.st, level, b.obs);
+        if (b.st.level !== level || b.st.kind !== Kind.NONE) throw new Error(`builder: expected an empty level-${level} entry`);
+        slot = b.st.slot;
+      }
+      const e = codec.leaf(pfn + j * ppe, grouped ? attrs | groupAttrs : attrs, level);
+      b.walker.set(b.root, b.obs, slot, index, level, ev, e.lo, e.hi);
+      if (!grouped) {
+        x.n++;
+        x.s += pfn + j * ppe;
+        x.v += ev;
+        x.w += writable;
+      }
+    }
+    if (grouped) {
+      x.n++;
+      x.s += pfn;
+      x.v += vpn;
+      x.w += writable;
+    }
+  }
+  const t = b.tree(start, n * ppe, null, null);
+  return { ...t, level, cont, grouped, groups: n / cont, leafEntries: n, bytes: n * ppe * fmt.pageSize };
 }
