@@ -521,7 +521,8 @@ const GEOMETRY: Record<string, Geometry> = {
     leafSizes: [[64 * K, 0, 1], [16 * M, 1, 1], [16 * G, 2, 1]],
   },
   // nohash/32/pgtable.h + pte-8xx.h: 2 levels of 1024 entries, 16K = 4 x SPS PTEs,
-  // TASK_SIZE 0x80000000 (registered only when the codec decodes clear-only attributes).
+  // 512K = 128 x SPS|HUGE PTEs, 8M = two _PMD_PAGE_8M PGD entries over 2 x 1024 PTEs
+  // (v6.11+), TASK_SIZE 0x80000000.
   'ppc-8xx': {
     shifts: [12, 22],
     bits: [10, 10],
@@ -529,7 +530,7 @@ const GEOMETRY: Record<string, Geometry> = {
     leaf: [1, 0],
     cont: [4, 0],
     userVaBits: 31,
-    leafSizes: [[4 * K, 0, 1], [16 * K, 0, 4]],
+    leafSizes: [[4 * K, 0, 1], [16 * K, 0, 4], [512 * K, 0, 128], [8 * M, 0, 2048]],
   },
 };
 

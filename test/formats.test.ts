@@ -69,7 +69,7 @@ const SIZES: Record<string, Sizes> = {
   'riscv64-sv39': { hugetlb: [64 * K, 2 * M, G], thp: 2 * M },
   'riscv64-sv48': { hugetlb: [64 * K, 2 * M, G], thp: 2 * M },
   'riscv64-sv57': { hugetlb: [64 * K, 2 * M, G], thp: 2 * M },
-  'ppc-8xx': { hugetlb: [16 * K], thp: 0 },
+  'ppc-8xx': { hugetlb: [16 * K, 512 * K, 8 * M], thp: 0 },
   'ppc64-radix-4k': { hugetlb: [2 * M, G], thp: 2 * M },
   'ppc64-radix-64k': { hugetlb: [2 * M, G], thp: 2 * M },
   'ppc64-hash-64k': { hugetlb: [16 * M, 16 * G], thp: 16 * M },

@@ -27,8 +27,10 @@ export const Attr = {
   GLOBAL: 1 << 10,
   PWT: 1 << 11,
   PCD: 1 << 12,
-  /** Contiguous hint (arm64 PTE_CONT, riscv Svnapot...). */
+  /** Contiguous hint (arm64 PTE_CONT, riscv Svnapot, 8xx _PAGE_SPS...). */
   CONT: 1 << 13,
+  /** With CONT, the larger group of a level that has two (8xx _PAGE_HUGE, set by pte_mkhuge: 512K and 8M pages). */
+  HUGE: 1 << 14,
 } as const;
 export type AttrName = keyof typeof Attr;
 export const ATTR_NAMES = Object.keys(Attr) as AttrName[];
@@ -54,6 +56,29 @@ export const SwpFlag = {
 export interface ContSpec {
   /** Number of entries in one contiguous group. */
   readonly entries: number;
+  /**
+   * The generic attributes that mark an entry of this group size (default
+   * CONT). A level with several sizes tells them apart by these bits (8xx:
+   * 16K = CONT (_PAGE_SPS), 512K = CONT|HUGE (_PAGE_SPS|_PAGE_HUGE)).
+   */
+  readonly attrs?: number;
+}
+
+/**
+ * A huge page made of `entries` entries of a table level, each flagged with
+ * `flag` and pointing to a leaf-level table filled with that page's entries
+ * (address advancing one base page per entry). ppc 8xx 8M pages since v6.11:
+ * both PMDs of the 8M range carry _PMD_PAGE_8M and their PTE tables hold
+ * 1024 `pte_mkhuge` entries each (arch/powerpc/include/asm/nohash/32/pte-8xx.h
+ * __pte_update/number_of_cells_per_pte, arch/powerpc/mm/pgtable.c
+ * set_huge_pte_at, hugetlbpage.c huge_pte_alloc).
+ */
+export interface TableLeafSpec {
+  readonly entries: number;
+  /** Mask and value of the flag in the table entries. */
+  readonly flag: { readonly mask: Mask64; readonly value: Mask64 };
+  /** Generic attributes of the leaf-level entries below (8xx: CONT|HUGE). */
+  readonly attrs: number;
 }
 
 export interface LevelSpec {
@@ -65,8 +90,10 @@ export interface LevelSpec {
   readonly bits: number;
   /** Whether an entry of this level may be a leaf (a 4K page, a 2M/1G block). */
   readonly leaf: boolean;
-  /** Contiguous groups this level can form (arm64 cont-PTE/PMD, Svnapot). */
+  /** Contiguous groups this level can form (arm64 cont-PTE/PMD, Svnapot, 8xx SPS). Largest last. */
   readonly cont?: readonly ContSpec[];
+  /** Huge pages made of flagged table entries of this level (8xx 8M). */
+  readonly tableLeaf?: TableLeafSpec;
 }
 
 export interface AttrBits {
@@ -125,6 +152,8 @@ export interface FormatSpec {
   readonly description: string;
   /** Levels from the leaf level (index 0) to the root. */
   readonly levels: readonly LevelSpec[];
+  /** Bytes of one entry in memory (8; 4 for the 8xx's 32-bit entries). */
+  readonly entryBytes?: number;
   /** Bits of user virtual address space (x86-64 4-level: 47). */
   readonly userVaBits: number;
   /** The top page of the user range is never mapped (x86-64's TASK_SIZE_MAX guard page). */
@@ -231,6 +260,18 @@ export class EntryCodec {
     this.attrValidOnly = validOnly;
     this.attrInvalidOnly = invalidOnly;
     this.attrClearOnly = clearOnly;
+  }
+
+  /** The bits that represent `attrs` when set (their `set` masks, ORed). */
+  setBits(attrs: number): Mask64 {
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < ATTR_NAMES.length; i++) {
+      if ((attrs & (1 << i)) === 0) continue;
+      lo |= this.attrSetLo[i];
+      hi |= this.attrSetHi[i];
+    }
+    return { lo: lo >>> 0, hi: hi >>> 0 };
   }
 
   /** Which generic attributes this format can represent. */
@@ -407,10 +448,28 @@ export class Format {
   /** 1 / pagesPerEntry (exact: powers of two), to index by multiplication. */
   readonly invPagesPerEntry: Float64Array;
   readonly leafAllowed: Uint8Array;
-  /** Entries per contiguous group at each level (0: the level has no groups). */
+  /** Entries of the smallest contiguous group at each level (0: the level has no groups). */
   readonly contEntries: Int32Array;
+  /** Entries of the largest contiguous group at each level (0: the level has no groups). */
+  readonly maxGroupEntries: Int32Array;
+  /**
+   * Contiguous-group kinds, GROUP_KINDS per level (index level * GROUP_KINDS + j):
+   * an entry whose bits under groupMask[level] equal groupVal[...] belongs to
+   * a group of groupEntries[...] entries (0: no such kind). Int32 like the codec's masks.
+   */
+  readonly groupMaskLo: Int32Array;
+  readonly groupMaskHi: Int32Array;
+  readonly groupValLo: Int32Array;
+  readonly groupValHi: Int32Array;
+  readonly groupEntries: Int32Array;
+  /** Level whose flagged table entries form huge pages (TableLeafSpec), or -1. */
+  readonly tableLeafLevel: number;
+  /** Leaf-level entries of one such page (8xx 8M: 2 x 1024). */
+  readonly tableLeafPages: number;
   /** Number of user base pages: user addresses are vpn < userPages. */
   readonly userPages: number;
+  /** Bytes of one entry in memory (sizeof(pte_t)): tables are entries x this. */
+  readonly entryBytes: number;
   /** The largest table, in entries: the slot size of the table store. */
   readonly maxEntries: number;
   readonly levelNames: readonly string[];
@@ -428,7 +487,14 @@ export class Format {
     this.pagesPerEntry = new Float64Array(this.nlevels);
     this.invPagesPerEntry = new Float64Array(this.nlevels);
     this.leafAllowed = new Uint8Array(this.nlevels);
+    this.maxGroupEntries = new Int32Array(this.nlevels);
     this.contEntries = new Int32Array(this.nlevels);
+    this.groupMaskLo = new Int32Array(this.nlevels);
+    this.groupMaskHi = new Int32Array(this.nlevels);
+    this.groupValLo = new Int32Array(this.nlevels * GROUP_KINDS);
+    this.groupValHi = new Int32Array(this.nlevels * GROUP_KINDS);
+    this.groupEntries = new Int32Array(this.nlevels * GROUP_KINDS);
+    let tableLeafLevel = -1;
     let maxEntries = 0;
     spec.levels.forEach((l, i) => {
       this.entries[i] = 2 ** l.bits;
@@ -436,9 +502,26 @@ export class Format {
       this.pagesPerEntry[i] = 2 ** (l.shift - this.pageShift);
       this.invPagesPerEntry[i] = 2 ** -(l.shift - this.pageShift);
       this.leafAllowed[i] = l.leaf ? 1 : 0;
-      this.contEntries[i] = l.cont?.[0]?.entries ?? 0;
+      const kinds = l.cont ?? [];
+      for (const k of kinds) {
+        const b = this.codec.setBits(k.attrs ?? Attr.CONT);
+        this.groupMaskLo[i] |= b.lo;
+        this.groupMaskHi[i] |= b.hi;
+      }
+      this.contEntries[i] = kinds[0]?.entries ?? 0;
+      kinds.forEach((k, j) => {
+        const b = this.codec.setBits(k.attrs ?? Attr.CONT);
+        this.groupValLo[i * GROUP_KINDS + j] = b.lo;
+        this.groupValHi[i * GROUP_KINDS + j] = b.hi;
+        this.groupEntries[i * GROUP_KINDS + j] = k.entries;
+        this.maxGroupEntries[i] = Math.max(this.maxGroupEntries[i], k.entries);
+      });
+      if (l.tableLeaf) tableLeafLevel = i;
     });
     this.maxEntries = maxEntries;
+    this.entryBytes = spec.entryBytes ?? 8;
+    this.tableLeafLevel = tableLeafLevel;
+    this.tableLeafPages = tableLeafLevel < 0 ? 0 : (spec.levels[tableLeafLevel].tableLeaf as TableLeafSpec).entries * this.pagesPerEntry[tableLeafLevel];
     // TASK_SIZE: x86-64 keeps the last page below the user/kernel boundary unmapped (TASK_SIZE_MAX = 2^47 - PAGE_SIZE).
     this.userPages = 2 ** (spec.userVaBits - this.pageShift) - (spec.userTopGuardPage ? 1 : 0);
     this.levelNames = spec.levels.map((l) => l.name);
@@ -455,16 +538,48 @@ export class Format {
     return -1;
   }
 
-  /** All leaf sizes this format can map: level leaves and contiguous groups. */
-  leafSizes(): { bytes: number; level: number; cont: number }[] {
-    const out: { bytes: number; level: number; cont: number }[] = [];
+  /**
+   * All leaf sizes this format can map: level leaves, contiguous groups
+   * (`cont` entries at `level` carrying `attrs`), and huge pages made of
+   * flagged tables (`tables`: the level of the flagged entries; the page is
+   * `cont` leaf-level entries).
+   */
+  leafSizes(): LeafSize[] {
+    const out: LeafSize[] = [];
     for (let l = 0; l < this.nlevels; l++) {
+      const spec = this.spec.levels[l];
+      if (spec.tableLeaf) {
+        const pages = this.tableLeafPages;
+        out.push({ bytes: pages * this.pageSize, level: 0, cont: pages, attrs: spec.tableLeaf.attrs, tables: l });
+      }
       if (!this.leafAllowed[l]) continue;
-      out.push({ bytes: this.leafSize(l), level: l, cont: 1 });
-      for (const c of this.spec.levels[l].cont ?? []) out.push({ bytes: this.leafSize(l) * c.entries, level: l, cont: c.entries });
+      out.push({ bytes: this.leafSize(l), level: l, cont: 1, attrs: 0, tables: -1 });
+      for (const c of spec.cont ?? []) out.push({ bytes: this.leafSize(l) * c.entries, level: l, cont: c.entries, attrs: c.attrs ?? Attr.CONT, tables: -1 });
     }
     return out.sort((a, b) => a.bytes - b.bytes);
   }
+
+  /** The group bits an entry of a `entries`-entry group at `level` carries (0 for a single entry). */
+  groupAttrs(level: number, entries: number): number {
+    if (entries <= 1) return 0;
+    for (const s of this.leafSizes()) if (s.level === level && s.cont === entries) return s.attrs;
+    throw new Error(`${this.name}: no ${entries}-entry group at ${this.levelNames[level]}`);
+  }
+}
+
+/** Contiguous-group kinds a level may have (8xx: 16K and 512K). */
+export const GROUP_KINDS = 2;
+
+/** One mappable leaf size of a format (Format.leafSizes). */
+export interface LeafSize {
+  bytes: number;
+  level: number;
+  /** Entries at `level` that map it (1: a single leaf). */
+  cont: number;
+  /** Generic attributes marking its entries as a group (0 for a single leaf). */
+  attrs: number;
+  /** For a page of flagged tables (8xx 8M), the level of the flagged entries; else -1. */
+  tables: number;
 }
 
 function validateSpec(spec: FormatSpec): void {
@@ -477,6 +592,14 @@ function validateSpec(spec: FormatSpec): void {
     }
   }
   if (!spec.levels[0].leaf) throw new Error(`${spec.name}: the last level must hold leaves`);
+  const maxBits = Math.max(...spec.levels.map((l) => l.bits));
+  spec.levels.forEach((l, i) => {
+    if ((l.cont?.length ?? 0) > GROUP_KINDS) throw new Error(`${spec.name}: at most ${GROUP_KINDS} group sizes per level`);
+    if (l.tableLeaf && (i !== 1 || spec.levels[0].bits !== maxBits || spec.levels.some((o, j) => j !== i && o.tableLeaf))) {
+      // The page's leaf-level tables are allocated as one run of slots, so its entries are one array.
+      throw new Error(`${spec.name}: flagged-table huge pages need one such level, right above a leaf level of the largest tables`);
+    }
+  });
   const c = spec.codec;
   if (isMaskList(c.tableBits) && c.tableBits.length !== n) throw new Error(`${spec.name}: codec per-level tableBits need ${n} entries`);
   for (const arr of [c.presentMask, c.leafTest, c.leafBits]) {

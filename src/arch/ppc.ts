@@ -42,7 +42,7 @@
 // (proposed patches); book3s swap PTEs lack _PAGE_PTE; hash THP PMDs lack
 // H_PAGE_THP_HUGE.
 import { bit, bits, NO_BITS, type Mask64 } from './bits.js';
-import type { AttrBits, CodecSpec, FormatSpec, LevelSpec } from './format.js';
+import { Attr, type AttrBits, type CodecSpec, type FormatSpec, type LevelSpec } from './format.js';
 
 const v = (n: number): Mask64 => ({ lo: n >>> 0, hi: 0 });
 
@@ -133,6 +133,7 @@ export function ppc8xxSpec(clearOnly: boolean): FormatSpec {
       PCD: { set: v(P.NO_CACHE), when: 'valid' },
       PROTNONE: { set: v(P.NO_CACHE), when: 'invalid' },
       CONT: { set: v(P.SPS) },
+      HUGE: { set: v(P.HUGE) },
       ...nxClear(clearOnly, v(P.EXEC)),
     },
     invertNonPresentPfn: false,
@@ -150,11 +151,20 @@ export function ppc8xxSpec(clearOnly: boolean): FormatSpec {
   };
   return {
     name: 'ppc-8xx',
-    description: 'PowerPC 8xx: 2 levels of 32-bit entries (4K pages, 4M per PGD entry, 31-bit user space); 16K = 4 x SPS PTEs',
+    description: 'PowerPC 8xx: 2 levels of 32-bit entries (4K pages, 4M per PGD entry, 31-bit user space); 16K = 4 SPS PTEs, 512K = 128 SPS|HUGE PTEs, 8M = 2 flagged PGD entries over full PTE tables',
     levels: [
-      { name: 'pte', shift: 12, bits: 10, leaf: true, cont: [{ entries: 4 }] },
-      { name: 'pgd', shift: 22, bits: 10, leaf: false },
+      {
+        name: 'pte', shift: 12, bits: 10, leaf: true,
+        // arch_make_huge_pte: 16K gets _PAGE_SPS, larger pages _PAGE_SPS | _PAGE_HUGE.
+        cont: [{ entries: 4, attrs: Attr.CONT }, { entries: 128, attrs: Attr.CONT | Attr.HUGE }],
+      },
+      {
+        name: 'pgd', shift: 22, bits: 10, leaf: false,
+        // v6.11+: both PMDs of an 8M page are flagged _PMD_PAGE_8M over PTE tables of pte_mkhuge entries.
+        tableLeaf: { entries: 2, flag: { mask: v(P.PMD_PAGE_MASK), value: v(P.PMD_PAGE_8M) }, attrs: Attr.CONT | Attr.HUGE },
+      },
     ],
+    entryBytes: 4,
     userVaBits: 31,
     codec: c,
     pmdLevel: 1,

@@ -123,6 +123,8 @@ function parseTarget(text: string): Target | null {
  */
 export function regionBases(scn: Scenario, full: RunResult): { regions: RegionTable; current: string } {
   const regions = new RegionTable();
+  // The runner scales placement to the format's user space (RegionTable.fitTo).
+  if (full.kernel) regions.fitTo(full.kernel.fmt.userPages * full.kernel.pageSize);
   const failed = new Set(full.records.filter((r) => r.kind === 'error').map((r) => r.line));
   const stopLine = full.records.find((r) => r.kind === 'assert')?.line ?? Infinity;
   let current = 'main';

@@ -102,6 +102,8 @@ class CopyVisitor extends BaseVisitor {
     if (vpn < this.vma.start || vpn + npages > this.vma.end) notSupported('fork of a huge leaf crossing a VMA boundary');
     const kind = c.kind(lo, hi, level);
     if (kind !== Kind.LEAF) return this.copyNonPresent(vpn, npages, level, slot, index);
+    // copy_hugetlb_page_range's huge_pte_alloc: a page of flagged tables (8xx 8M) needs its tables flagged in the child too.
+    if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level]) k.walker.tableLeafTables(this.child, k.rmap, vpn);
     const per = k.fmt.pagesPerEntry[level];
     let copied = -1;
     for (let i = 0; i < npages / per; i++) {

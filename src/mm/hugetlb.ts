@@ -13,12 +13,18 @@ import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
 import { VM, type MappedObject, type Vma } from './vma.js';
 
-/** How a huge page size is mapped in this format: `entries` entries at `level` (a contiguous group when > 1). */
+/**
+ * How a huge page size is mapped in this format: `entries` entries at `level`
+ * (a contiguous group when > 1, whose entries carry `attrs`), spread over
+ * flagged tables when `tables` >= 0 (8xx 8M: the flagged level).
+ */
 export interface HugeGeometry {
   bytes: number;
   pages: number;
   level: number;
   entries: number;
+  attrs: number;
+  tables: number;
 }
 
 /** One hstate: its pool of huge pages. */
@@ -74,7 +80,7 @@ export class HugetlbVmaLock {
 /** The huge page sizes a format offers for hugetlb: its leaf sizes above the base page. */
 export function hugeGeometry(k: Kernel, bytes: number): HugeGeometry | null {
   for (const s of k.fmt.leafSizes()) {
-    if (s.bytes === bytes && bytes > k.pageSize) return { bytes, pages: bytes / k.pageSize, level: s.level, entries: s.cont };
+    if (s.bytes === bytes && bytes > k.pageSize) return { bytes, pages: bytes / k.pageSize, level: s.level, entries: s.cont, attrs: s.attrs, tables: s.tables };
   }
   return null;
 }
@@ -180,17 +186,25 @@ export function hugeSize(vma: Vma): number {
   return (vma.object as MappedObject).hugeBytes;
 }
 
+/**
+ * huge_pte_alloc (mm/hugetlb.c, arch/powerpc/mm/hugetlbpage.c): the table and
+ * index of the first entry of the huge page at `base`, tables allocated.
+ */
+export function hugePteAlloc(k: Kernel, mm: Mm, geo: HugeGeometry, base: number): { slot: number; first: number } {
+  if (geo.tables >= 0) return { slot: k.walker.tableLeafTables(mm, k.rmap, base), first: 0 };
+  // One seek: a contiguous group lives in one table, and seek reports a group from its first entry.
+  const st = k.st;
+  k.walker.seek(mm, base, st, geo.level, k.rmap);
+  if (st.level !== geo.level) throw new Error('hugetlb: a leaf above the huge page level');
+  return { slot: st.slot, first: st.indices[geo.level] - (st.indices[geo.level] % geo.entries) };
+}
+
 /** Install a huge mapping: one leaf, or a contiguous group of entries, for the folio h. */
 function installHuge(k: Kernel, mm: Mm, p: HugePool, base: number, h: number, attrs: number): void {
   const { level, entries } = p.geo;
   const per = k.fmt.pagesPerEntry[level];
-  const a = fit(k.fmt, attrs | (entries > 1 ? Attr.CONT : 0));
-  // One seek: a contiguous group lives in one table, and seek reports a group from its first entry.
-  const st = k.st;
-  k.walker.seek(mm, base, st, level, k.rmap);
-  if (st.level !== level) throw new Error('hugetlb: a leaf above the huge page level');
-  const slot = st.slot;
-  const first = st.indices[level] - (st.indices[level] % entries);
+  const a = fit(k.fmt, attrs | p.geo.attrs);
+  const { slot, first } = hugePteAlloc(k, mm, p.geo, base);
   for (let i = 0; i < entries; i++) {
     const e = k.fmt.codec.leaf(h + i * per, a, level);
     k.walker.set(mm, k.rmap, slot, first + i, level, base + i * per, e.lo, e.hi);
@@ -281,7 +295,7 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number, unsha
   const pfn = c.pfn(st.lo, st.hi);
   const h = mem.headOf(pfn);
   const per = p.geo.pages;
-  const attrs = c.attrs(st.lo, st.hi) & ~Attr.CONT;
+  const attrs = c.attrs(st.lo, st.hi) & ~p.geo.attrs;
   const anon = (mem.folioFlags[h] & FolioFlag.ANON) !== 0;
   if (anon && ((mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) !== 0 || mem.totalMapcount[h] === 1)) {
     setExclusive(k, h, per, true);

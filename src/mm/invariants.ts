@@ -43,6 +43,10 @@ class CheckVisitor extends BaseVisitor {
     this.tables = new Int32Array(k.fmt.nlevels);
   }
 
+  private checkGroup(where: string, npages: number, level: number, lo: number, hi: number, slot: number, index: number): void {
+    checkGroupEntries(this.k, this.problems, where, npages, level, lo, hi, slot, index);
+  }
+
   override tablePre(slot: number, level: number): number {
     const store = this.k.walker.store;
     this.tables[level]++;
@@ -61,11 +65,16 @@ class CheckVisitor extends BaseVisitor {
     return WALK_CONTINUE;
   }
 
-  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number): number {
+  override leaf(vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): number {
     const k = this.k;
     const c = k.fmt.codec;
     const mem = k.mem;
     const where = `mm ${this.mm.pid} vpn 0x${vpn.toString(16)} (${k.fmt.levelNames[level]})`;
+    if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level]) {
+      // A page of flagged tables (8xx 8M): the walk did not enter its tables.
+      for (let t = 0; t < npages / (k.fmt.entries[level] * k.fmt.pagesPerEntry[level]); t++) this.tablePre(slot + t, level);
+    }
+    this.checkGroup(where, npages, level, lo, hi, slot, index);
     if (!k.fmt.leafAllowed[level]) this.problems.push(`${where}: leaf at a level that cannot hold leaves`);
     const vma = this.mm.vmaAt(vpn);
     if (!vma || vpn + npages > vma.end) this.problems.push(`${where}: leaf outside any VMA`);
@@ -121,6 +130,30 @@ class CheckVisitor extends BaseVisitor {
       }
     }
     return WALK_CONTINUE;
+  }
+}
+
+/**
+ * The entries of a contiguous group (or of a page of flagged tables) agree:
+ * the same kind and attributes (young and dirty may differ per entry, as
+ * arm64's contpte gathers them), pfns advancing one entry's span at a time.
+ */
+function checkGroupEntries(k: Kernel, problems: string[], where: string, npages: number, level: number, lo: number, hi: number, slot: number, index: number): void {
+  const per = k.fmt.pagesPerEntry[level];
+  if (npages === per) return;
+  const c = k.fmt.codec;
+  const w = k.walker;
+  const kind = c.kind(lo, hi, level);
+  const loose = Attr.YOUNG | Attr.DIRTY;
+  const attrs = c.attrs(lo, hi) & ~loose;
+  const pfn = c.pfn(lo, hi);
+  for (let e = 1; e < npages / per; e++) {
+    const elo = w.lo(slot, index + e);
+    const ehi = w.hi(slot, index + e);
+    if (c.kind(elo, ehi, level) !== kind || (c.attrs(elo, ehi) & ~loose) !== attrs || (kind === Kind.LEAF && c.pfn(elo, ehi) !== pfn + e * per)) {
+      problems.push(`${where}: entry ${e} of a ${npages}-page group disagrees with the first`);
+      return;
+    }
   }
 }
 

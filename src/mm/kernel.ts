@@ -343,11 +343,12 @@ class ZapVisitor extends BaseVisitor {
 export function unfoldContig(k: Kernel, mm: Mm, slot: number, index: number, level: number, vpn: number): void {
   const w = k.walker;
   const c = k.fmt.codec;
-  const n = k.fmt.contEntries[level];
+  const n = w.groupOf(w.lo(slot, index), w.hi(slot, index), level);
+  if (n === 0) throw new Error(`unfold: entry ${index} at ${k.fmt.levelNames[level]} is not a contiguous group`);
   for (let i = 0; i < n; i++) {
     const lo = w.lo(slot, index + i);
     const hi = w.hi(slot, index + i);
-    const e = c.leaf(c.pfn(lo, hi), c.attrs(lo, hi) & ~Attr.CONT, level);
+    const e = c.leaf(c.pfn(lo, hi), c.attrs(lo, hi) & ~(Attr.CONT | Attr.HUGE), level);
     w.set(mm, k.rmap, slot, index + i, level, vpn + i * k.fmt.pagesPerEntry[level], e.lo, e.hi);
   }
 }

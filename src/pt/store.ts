@@ -48,6 +48,24 @@ export class TableStore {
       slot = this.nextSlot++;
       if (slot >= this.slotPfn.length) this.grow(slot + 1);
     }
+    this.init(slot, level);
+    return slot;
+  }
+
+  /**
+   * Allocate `n` tables in consecutive slots, so their entries are one array
+   * (the tables of an 8xx 8M page); returns the first slot. Each table is
+   * still its own frame and is freed on its own.
+   */
+  allocRun(level: number, n: number): number {
+    const first = this.nextSlot;
+    this.nextSlot += n;
+    if (this.nextSlot > this.slotPfn.length) this.grow(this.nextSlot);
+    for (let s = first; s < first + n; s++) this.init(s, level);
+    return first;
+  }
+
+  private init(slot: number, level: number): void {
     const pfn = this.frames.allocTableFrame();
     this.slotPfn[slot] = pfn;
     this.slotLevel[slot] = level;
@@ -62,7 +80,6 @@ export class TableStore {
     }
     this.slotOfPfnPlus1[pfn] = slot + 1;
     this.live++;
-    return slot;
   }
 
   /** Free a table; it must be empty (freeing a populated table would leak its pages). */

@@ -207,7 +207,7 @@ export function status(k: Kernel, mm: Mm): Status {
   let tableBytes = 0;
   for (let l = 0; l < k.fmt.nlevels - 1; l++) {
     const name = k.fmt.levelNames[l];
-    if (name === 'pte' || name === 'pmd' || name === 'pud') tableBytes += mm.tables[l] * k.fmt.entries[l] * 8;
+    if (name === 'pte' || name === 'pmd' || name === 'pud') tableBytes += mm.tables[l] * k.fmt.entries[l] * k.fmt.entryBytes;
   }
   return {
     RssAnon: kb(mm.rss[MM_ANONPAGES]),

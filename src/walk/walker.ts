@@ -12,7 +12,7 @@
 // - a leaf of any size (PTE, PMD, PUD, a contiguous group) is ONE step;
 // - every entry change goes through set(), which tells the address space's
 //   observer (KVM x86 handle_changed_spte): accounting cannot drift.
-import type { Format } from '../arch/format.js';
+import { GROUP_KINDS, type Format } from '../arch/format.js';
 import { type PtRoot, TableStore, type FrameSource } from '../pt/store.js';
 
 /** Visitor return codes. */
@@ -113,15 +113,27 @@ export class Walker {
   private readonly entries: Int32Array;
   private readonly ppe: Float64Array;
   private readonly inv: Float64Array;
-  private readonly contEntries: Int32Array;
+  private readonly maxGroup: Int32Array;
+  private readonly gMaskLo: Int32Array;
+  private readonly gMaskHi: Int32Array;
+  private readonly gValLo: Int32Array;
+  private readonly gValHi: Int32Array;
+  private readonly gEntries: Int32Array;
+  /** The level of flagged table entries forming huge pages (8xx 8M), -1 if none; their flag and size. */
+  private readonly tlLevel: number;
+  private readonly tlMaskLo: number;
+  private readonly tlMaskHi: number;
+  private readonly tlValLo: number;
+  private readonly tlValHi: number;
+  /** Flagged entries per page (8xx: 2 PMDs) and leaf-level entries per page (2048). */
+  private readonly tlEntries: number;
+  private readonly tlPages: number;
   private readonly validLo: number;
   private readonly validHi: number;
   private readonly leafMaskLo: Int32Array;
   private readonly leafValLo: Int32Array;
   private readonly leafMaskHi: Int32Array;
   private readonly leafValHi: Int32Array;
-  private readonly contLo: number;
-  private readonly contHi: number;
   /** Pages the top-level table spans: the end of the walkable space. */
   readonly topPages: number;
 
@@ -133,7 +145,20 @@ export class Walker {
     this.entries = fmt.entries;
     this.ppe = fmt.pagesPerEntry;
     this.inv = fmt.invPagesPerEntry;
-    this.contEntries = fmt.contEntries;
+    this.maxGroup = fmt.maxGroupEntries;
+    this.gMaskLo = fmt.groupMaskLo;
+    this.gMaskHi = fmt.groupMaskHi;
+    this.gValLo = fmt.groupValLo;
+    this.gValHi = fmt.groupValHi;
+    this.gEntries = fmt.groupEntries;
+    this.tlLevel = fmt.tableLeafLevel;
+    const tl = fmt.tableLeafLevel >= 0 ? fmt.spec.levels[fmt.tableLeafLevel].tableLeaf : undefined;
+    this.tlMaskLo = (tl?.flag.mask.lo ?? 0) | 0;
+    this.tlMaskHi = (tl?.flag.mask.hi ?? 0) | 0;
+    this.tlValLo = (tl?.flag.value.lo ?? 0) | 0;
+    this.tlValHi = (tl?.flag.value.hi ?? 0) | 0;
+    this.tlEntries = tl?.entries ?? 0;
+    this.tlPages = fmt.tableLeafPages;
     const c = fmt.codec;
     this.codec = c;
     this.validLo = c.validLo;
@@ -142,9 +167,6 @@ export class Walker {
     this.leafValLo = c.leafValLo;
     this.leafMaskHi = c.leafMaskHi;
     this.leafValHi = c.leafValHi;
-    const cont = c.spec.attrs.CONT?.set;
-    this.contLo = (cont?.lo ?? 0) | 0;
-    this.contHi = (cont?.hi ?? 0) | 0;
     this.topPages = fmt.pagesPerEntry[fmt.nlevels - 1] * fmt.entries[fmt.nlevels - 1];
   }
 
@@ -166,13 +188,49 @@ export class Walker {
   }
 
   /**
-   * A present leaf (valid, or PROT_NONE = present-invalid) with the contiguous
-   * bit: huge_ptep_get's pte_present && pte_cont (arch/arm64/mm/hugetlbpage.c,
-   * mm/contpte.c). A swap entry never starts a group (there the bit is an offset bit).
+   * Entries of the contiguous group a present leaf (valid, or PROT_NONE =
+   * present-invalid) at `level` belongs to, 0 when it belongs to none:
+   * huge_ptep_get's pte_present && pte_cont (arch/arm64/mm/hugetlbpage.c,
+   * mm/contpte.c); on 8xx the size is in the bits (__pte_leaf_size: _PAGE_HUGE
+   * 512K, else _PAGE_SPS 16K). A swap entry never starts a group (there the
+   * bits belong to the offset).
    */
+  groupOf(lo: number, hi: number, level: number): number {
+    const mLo = lo & this.gMaskLo[level];
+    const mHi = hi & this.gMaskHi[level];
+    if ((mLo | mHi) === 0) return 0;
+    if (((lo & this.codec.presentLo[level]) | (hi & this.codec.presentHi[level])) === 0 || this.isTable(lo, hi, level)) return 0;
+    const b = level * GROUP_KINDS;
+    for (let j = 0; j < GROUP_KINDS; j++) {
+      const n = this.gEntries[b + j];
+      if (n !== 0 && mLo === this.gValLo[b + j] && mHi === this.gValHi[b + j]) return n;
+    }
+    return 0;
+  }
+
+  /** Whether a present leaf at `level` is part of a contiguous group. */
   isContLeaf(lo: number, hi: number, level: number): boolean {
-    return ((lo & this.codec.presentLo[level]) !== 0 || (hi & this.codec.presentHi[level]) !== 0) &&
-      ((lo & this.contLo) !== 0 || (hi & this.contHi) !== 0) && !this.isTable(lo, hi, level);
+    return this.groupOf(lo, hi, level) !== 0;
+  }
+
+  /** Whether a table entry at `level` is flagged as part of a huge page of flagged tables (8xx _PMD_PAGE_8M). */
+  isTableLeaf(lo: number, hi: number, level: number): boolean {
+    return level === this.tlLevel && (lo & this.tlMaskLo) === this.tlValLo && (hi & this.tlMaskHi) === this.tlValHi && this.isTable(lo, hi, level);
+  }
+
+  /**
+   * Index of the first entry of the group that entry `i` of a leaf-level
+   * table (words at `base`) may belong to, when a walk starts inside it.
+   */
+  private groupStart(words: Uint32Array, base: number, i: number, level: number): number {
+    const b = level * GROUP_KINDS;
+    for (let j = GROUP_KINDS - 1; j >= 0; j--) {
+      const n = this.gEntries[b + j];
+      if (n === 0 || i % n === 0) continue;
+      const g = i - (i % n);
+      if (this.groupOf(words[base + 2 * g], words[base + 2 * g + 1], level) === n) return g;
+    }
+    return i;
   }
 
   /** Slot of the table a table entry points to. */
@@ -187,6 +245,11 @@ export class Walker {
    * count and tells the observer (which does refcounts, mapcounts, rss).
    */
   set(root: PtRoot, obs: EntryObserver, slot: number, index: number, level: number, vpn: number, lo: number, hi: number): void {
+    if (index >= this.entries[level]) {
+      // Entry `index` of a page of flagged tables runs on into the next table of its run (tableLeafTables).
+      slot += (index / this.entries[level]) | 0;
+      index %= this.entries[level];
+    }
     const w = this.store.words;
     const off = slot * this.stride2 + 2 * index;
     const oldLo = w[off];
@@ -275,6 +338,53 @@ export class Walker {
     return child;
   }
 
+  /**
+   * huge_pte_alloc for a page of flagged tables (8xx 8M, arch/powerpc/mm/
+   * hugetlbpage.c + pgtable.c set_huge_pte_at): make the entries of level
+   * tableLeafLevel covering `vpn` point, flagged, to leaf-level tables, and
+   * return the first table's slot. The model allocates those tables as one run
+   * of consecutive slots (TableStore.allocRun), so the page's entries are one
+   * array of tableLeafPages entries that consumers index like any group; empty
+   * tables already there are replaced, a table with entries in it is a bug.
+   */
+  tableLeafTables(root: PtRoot, obs: EntryObserver, vpn: number): number {
+    const t = this.tlLevel;
+    if (t < 0) throw new Error(`${this.fmt.name} has no pages made of flagged tables`);
+    const st = new WalkState(this.nlevels);
+    const span = this.ppe[t];
+    const base = vpn - (vpn % (span * this.tlEntries));
+    this.seek(root, base, st, t, obs);
+    const slot = st.slot;
+    const first = st.index;
+    const n = this.tlEntries;
+    const c0 = this.isTableLeaf(this.lo(slot, first), this.hi(slot, first), t) ? this.child(this.lo(slot, first), this.hi(slot, first)) : -1;
+    let ready = c0 >= 0;
+    for (let j = 1; ready && j < n; j++) {
+      const lo = this.lo(slot, first + j);
+      const hi = this.hi(slot, first + j);
+      ready = this.isTableLeaf(lo, hi, t) && this.child(lo, hi) === c0 + j;
+    }
+    if (ready) return c0;
+    for (let j = 0; j < n; j++) {
+      const lo = this.lo(slot, first + j);
+      const hi = this.hi(slot, first + j);
+      if (lo === 0 && hi === 0) continue;
+      if (!this.isTable(lo, hi, t) || this.store.slotUsed[this.child(lo, hi)] !== 0) {
+        throw new Error(`flagged-table page at vpn ${base}: entry ${first + j} is in use`);
+      }
+      this.freeTable(root, obs, slot, first + j, t - 1, base + j * span);
+    }
+    const run = this.store.allocRun(t - 1, n);
+    const tl = this.fmt.spec.levels[t].tableLeaf;
+    for (let j = 0; j < n; j++) {
+      root.tables[t - 1]++;
+      obs.tableChanged(root, t - 1, 1);
+      const e = this.fmt.codec.table(this.store.slotPfn[run + j], t);
+      this.set(root, obs, slot, first + j, t, base + j * span, (e.lo | (tl?.flag.value.lo ?? 0)) >>> 0, (e.hi | (tl?.flag.value.hi ?? 0)) >>> 0);
+    }
+    return run;
+  }
+
   /** Deposit a preallocated leaf-level table for the huge leaf at `vpn` (counted as a PTE table). */
   deposit(root: PtRoot, obs: EntryObserver, vpn: number): void {
     if (root.deposits.has(vpn)) throw new Error(`a table is already deposited at vpn ${vpn}`);
@@ -330,6 +440,7 @@ export class Walker {
     let words = store.words;
     let slot = root.rootSlot;
     let level = this.nlevels - 1;
+    let viaTableLeaf = false;
     for (;;) {
       const ppe = ppeA[level];
       let index = (vpn * inv[level]) & (entries[level] - 1);
@@ -348,21 +459,37 @@ export class Walker {
           hi = words[off + 1];
         }
         if (this.isTable(lo, hi, level)) {
+          if (level === this.tlLevel) viaTableLeaf = this.isTableLeaf(lo, hi, level);
           slot = this.child(lo, hi);
           level--;
           continue;
         }
       }
       let n = ppe;
-      const cont = this.contEntries[level];
-      if (cont !== 0 && this.isContLeaf(lo, hi, level)) {
-        // A contiguous group is one leaf: report it from its first entry.
-        index -= index & (cont - 1);
-        off = slot * stride2 + 2 * index;
-        lo = words[off];
-        hi = words[off + 1];
-        n = ppe * cont;
+      if (viaTableLeaf && level === 0 && ((lo & this.codec.presentLo[0]) | (hi & this.codec.presentHi[0])) !== 0) {
+        // A page of flagged tables (8xx 8M) is one leaf: report it from the
+        // first entry of its first table (huge_ptep_get aligns down to the page).
+        const t = this.tlLevel;
+        const first = indices[t] - (indices[t] % this.tlEntries);
+        indices[t] = first;
+        slot = this.child(words[slots[t] * stride2 + 2 * first], words[slots[t] * stride2 + 2 * first + 1]);
+        slots[0] = slot;
+        index = 0;
+        lo = words[slot * stride2];
+        hi = words[slot * stride2 + 1];
+        n = this.tlPages;
+      } else {
+        const g = this.maxGroup[level] === 0 ? 0 : this.groupOf(lo, hi, level);
+        if (g !== 0) {
+          // A contiguous group is one leaf: report it from its first entry.
+          index -= index % g;
+          off = slot * stride2 + 2 * index;
+          lo = words[off];
+          hi = words[off + 1];
+          n = ppe * g;
+        }
       }
+      indices[level] = index;
       st.level = level;
       st.slot = slot;
       st.index = index;
@@ -396,7 +523,7 @@ export class Walker {
     const inv = this.inv[level];
     let i = Math.floor((start - tableVpn) * inv);
     const iEnd = Math.min(this.entries[level], Math.ceil((end - tableVpn) * inv));
-    const cont = this.contEntries[level];
+    const groups = this.maxGroup[level] !== 0;
     const validLo = this.validLo;
     const validHi = this.validHi;
     const leafMaskLo = this.leafMaskLo[level];
@@ -405,11 +532,8 @@ export class Walker {
     const leafValHi = this.leafValHi[level];
     let words = this.store.words;
     const base = slot * this.stride2;
-    if (cont !== 0 && i % cont !== 0) {
-      // A contiguous group that starts before `start` is still one leaf: begin at its first entry.
-      const g = i - (i % cont);
-      if (this.isContLeaf(words[base + 2 * g], words[base + 2 * g + 1], level)) i = g;
-    }
+    // A contiguous group that starts before `start` is still one leaf: begin at its first entry.
+    if (groups) i = this.groupStart(words, base, i, level);
     let holeStart = -1;
     let r = WALK_CONTINUE;
     for (; i < iEnd; i++) {
@@ -427,6 +551,23 @@ export class Walker {
       }
       // level > 0 here: level 0 is walkLeafTable's.
       if (((lo & validLo) | (hi & validHi)) !== 0 && ((lo & leafMaskLo) !== leafValLo || (hi & leafMaskHi) !== leafValHi)) {
+        if (level === this.tlLevel && this.isTableLeaf(lo, hi, level)) {
+          // A page of flagged tables (8xx 8M) is one leaf, reported from its
+          // first table's first entry; when that entry is not present the
+          // tables are walked like any other.
+          const g = i - (i % this.tlEntries);
+          const child0 = g === i ? this.child(lo, hi) : this.child(words[base + 2 * g], words[base + 2 * g + 1]);
+          const b0 = child0 * this.stride2;
+          const flo = words[b0];
+          const fhi = words[b0 + 1];
+          if (((flo & this.codec.presentLo[0]) | (fhi & this.codec.presentHi[0])) !== 0) {
+            r = v.leaf(tableVpn + g * ppe, this.tlPages, 0, flo, fhi, child0, 0);
+            words = this.store.words;
+            if (r === WALK_STOP) break;
+            i = r === WALK_AGAIN ? g - 1 : g + this.tlEntries - 1;
+            continue;
+          }
+        }
         const cs = vpn < start ? start : vpn;
         const ce = vpn + ppe > end ? end : vpn + ppe;
         const child = this.child(lo, hi);
@@ -437,9 +578,12 @@ export class Walker {
       }
       let n = ppe;
       let step = 0;
-      if (cont !== 0 && this.isContLeaf(lo, hi, level)) {
-        n = ppe * cont;
-        step = cont - 1;
+      if (groups) {
+        const g = this.groupOf(lo, hi, level);
+        if (g !== 0) {
+          n = ppe * g;
+          step = g - 1;
+        }
       }
       r = v.leaf(vpn, n, level, lo, hi, slot, i);
       words = this.store.words;
@@ -475,13 +619,10 @@ export class Walker {
       return r;
     }
     r = WALK_CONTINUE;
-    const cont = this.contEntries[0];
+    const groups = this.maxGroup[0] !== 0;
     let words = this.store.words;
     let i = i0;
-    if (cont !== 0 && i % cont !== 0) {
-      const g = i - (i % cont);
-      if (this.isContLeaf(words[base + 2 * g], words[base + 2 * g + 1], 0)) i = g;
-    }
+    if (groups) i = this.groupStart(words, base, i, 0);
     let holeStart = -1;
     for (; i < iEnd; i++) {
       const lo = words[base + 2 * i];
@@ -495,11 +636,12 @@ export class Walker {
         holeStart = -1;
         if (r === WALK_STOP) break;
       }
-      if (cont === 0 || !this.isContLeaf(lo, hi, 0)) {
+      const g = groups ? this.groupOf(lo, hi, 0) : 0;
+      if (g === 0) {
         r = v.leaf(tableVpn + i, 1, 0, lo, hi, slot, i);
       } else {
-        r = v.leaf(tableVpn + i, cont, 0, lo, hi, slot, i);
-        if (r !== WALK_AGAIN && r !== WALK_STOP) i += cont - 1;
+        r = v.leaf(tableVpn + i, g, 0, lo, hi, slot, i);
+        if (r !== WALK_AGAIN && r !== WALK_STOP) i += g - 1;
       }
       words = this.store.words;
       if (r !== WALK_CONTINUE) {

@@ -202,7 +202,7 @@ export class Env {
     const f = this.k.fmt;
     let bytes = 0;
     for (let l = 0; l < f.nlevels - 1 && l < tables.length; l++) {
-      if (['pte', 'pmd', 'pud'].includes(f.levelNames[l])) bytes += tables[l] * f.entries[l] * 8;
+      if (['pte', 'pmd', 'pud'].includes(f.levelNames[l])) bytes += tables[l] * f.entries[l] * f.entryBytes; // sizeof(pte_t): 4 on the 8xx
     }
     return Math.floor(bytes / 1024);
   }
