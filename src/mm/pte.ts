@@ -32,7 +32,7 @@ export function vmaProt(vma: Vma): number {
 }
 
 /** Attributes an entry keeps across a protection change (x86 _PAGE_CHG_MASK, pte_modify). */
-export const KEEP_ON_MODIFY = Attr.YOUNG | Attr.DIRTY | Attr.SPECIAL | Attr.SOFT_DIRTY | Attr.UFFD_WP | Attr.PWT | Attr.PCD | Attr.CONT;
+export const KEEP_ON_MODIFY = Attr.YOUNG | Attr.DIRTY | Attr.SPECIAL | Attr.SOFT_DIRTY | Attr.UFFD_WP | Attr.PWT | Attr.PCD | Attr.CONT | Attr.HUGE;
 
 /** Drop attributes the format cannot represent (e.g. soft-dirty on arm64). */
 export function fit(fmt: Format, attrs: number): number {

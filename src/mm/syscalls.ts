@@ -371,8 +371,9 @@ export function madvise(k: Kernel, mm: Mm, addr: number, length: number, advice:
         if (e <= s) continue;
       }
       k.zap(mm, s, e, false);
-      // zap with reclaim_pt (CONFIG_PT_RECLAIM): whole empty PTE tables go.
-      k.walker.reclaimEmptyLeafTables(mm, k.rmap, s, e);
+      // zap with reclaim_pt (CONFIG_PT_RECLAIM): whole empty PTE tables go;
+      // not for hugetlb, which __unmap_hugepage_range zaps (mm/memory.c unmap_single_vma).
+      if (!v.has(VM.HUGETLB)) k.walker.reclaimEmptyLeafTables(mm, k.rmap, s, e);
     }
   } else if (advice === 'collapse') {
     for (const v of vmas) madviseCollapse(k, mm, v, Math.max(start, v.start), Math.min(end, v.end));
