@@ -236,10 +236,12 @@ export class LeafSumVisitor extends BaseVisitor {
   badNpages = 0;
   expectNpages = 0;
   private readonly d: Decode;
+  private readonly codec: Format['codec'];
 
   constructor(fmt: Format) {
     super();
     this.d = new Decode(fmt.codec);
+    this.codec = fmt.codec;
   }
 
   override leaf(vpn: number, npages: number, _level: number, lo: number, hi: number): number {
@@ -249,7 +251,8 @@ export class LeafSumVisitor extends BaseVisitor {
     if (this.expectNpages !== 0 && npages !== this.expectNpages) this.badNpages++;
     this.n++;
     this.w += (((lo >>> d.wLoShift) & d.wLoMask) | ((hi >>> d.wHiShift) & d.wHiMask)) ^ d.wXor;
-    this.s += (lo >>> d.pfnShift) + (hi & d.pfnHiMask) * d.pfnHiMul;
+    // The codec's pfn: a riscv NAPOT entry stores its group's pfn | 1000b (pte_mknapot).
+    this.s += this.codec.pfn(lo, hi);
     this.v += vpn;
     return WALK_CONTINUE;
   }

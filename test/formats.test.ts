@@ -135,8 +135,25 @@ describe('riscv64 codec (pgtable-bits.h, pgtable-64.h, pgtable.h)', () => {
   test('Svrsw60t59b soft-dirty bit 59 and uffd-wp bit 60; Svnapot N bit 63 as CONT', () => {
     assert.equal(leafOf(c, 0, Attr.VALID | Attr.SOFT_DIRTY | nx(c), 0), B(59) | 3n);
     assert.equal(leafOf(c, 0, Attr.VALID | Attr.UFFD_WP | nx(c), 0), B(60) | 3n);
-    assert.equal(leafOf(c, 0, Attr.VALID | Attr.CONT | nx(c), 0), B(63) | 3n);
+    // pte_mknapot(pte, 4): PPN[3:0] = 1000b (bit 13 set, bits 10-12 clear) and N.
+    assert.equal(leafOf(c, 0, Attr.VALID | Attr.CONT | nx(c), 0), B(63) | B(13) | 3n);
     if (CLEAR_ONLY) assert.equal(leafOf(c, 0, Attr.VALID, 0), 0xbn); // executable: X (bit 3)
+  });
+
+  test('Svnapot 64K: the 16 PTEs are identical, PPN = group pfn | 1000b; pfn() is the group, pfnAt() the page', () => {
+    const a = Attr.VALID | Attr.USER | Attr.YOUNG | Attr.CONT | nx(c);
+    const words = new Set<bigint>();
+    for (let i = 0; i < 16; i++) words.add(leafOf(c, 0x12340 + i, a, 0));
+    assert.equal(words.size, 1, 'every entry of the group stores the same value');
+    const w = [...words][0];
+    assert.equal((w >> 10n) & ((1n << 44n) - 1n), 0x12348n);
+    assert.equal(pfnOf(c, w), 0x12340);
+    const lo = Number(w & 0xffffffffn) >>> 0;
+    const hi = Number(w >> 32n) >>> 0;
+    assert.equal(c.pfnAt(lo, hi, 0x77705), 0x12345, 'the page of the entry mapping vpn ...5');
+    // A plain entry is its own pfn whatever the vpn.
+    const p = leafOf(c, 0x12345, a & ~Attr.CONT, 0);
+    assert.equal(c.pfnAt(Number(p & 0xffffffffn) >>> 0, Number(p >> 32n) >>> 0, 0x77700), 0x12345);
   });
 
   test('NX is "X clear" only when the codec decodes clear-only attributes', () => {

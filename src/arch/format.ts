@@ -145,6 +145,13 @@ export interface CodecSpec {
   readonly swap: SwapLayout;
   /** Bits that pte_none ignores (x86 KNL erratum: A and D). */
   readonly noneIgnore: Mask64;
+  /**
+   * Contiguous entries that all store their group's pfn, its low `bits` bits
+   * replaced by `value` (riscv Svnapot, pte_mknapot: 16 identical PTEs with
+   * PPN[3:0] = 1000b for 64K). Leaf-level groups of 2^bits entries only.
+   * Without it every entry of a group stores its own pfn (arm64 contpte, 8xx).
+   */
+  readonly napotPfn?: { readonly bits: number; readonly value: number };
 }
 
 export interface FormatSpec {
@@ -207,6 +214,11 @@ export class EntryCodec {
   private readonly tableHi: Int32Array;
   /** Output of the encoders (no allocation per call). */
   readonly out: Word2 = { lo: 0, hi: 0 };
+  /** NAPOT groups (CodecSpec.napotPfn): the CONT bits, and 2^bits (0 without). */
+  private readonly napotLo: number;
+  private readonly napotHi: number;
+  private readonly napotSpan: number;
+  private readonly napotValue: number;
 
   constructor(spec: CodecSpec, nlevels: number) {
     this.spec = spec;
@@ -256,6 +268,11 @@ export class EntryCodec {
       this.attrClearLo[i] = a.clear?.lo ?? 0;
       this.attrClearHi[i] = a.clear?.hi ?? 0;
     }
+    const cont = spec.attrs.CONT?.set ?? NO_BITS;
+    this.napotLo = spec.napotPfn ? cont.lo | 0 : 0;
+    this.napotHi = spec.napotPfn ? cont.hi | 0 : 0;
+    this.napotSpan = spec.napotPfn ? 2 ** spec.napotPfn.bits : 0;
+    this.napotValue = spec.napotPfn?.value ?? 0;
     this.attrKnown = known;
     this.attrValidOnly = validOnly;
     this.attrInvalidOnly = invalidOnly;
@@ -296,13 +313,30 @@ export class EntryCodec {
     return Kind.SWAP;
   }
 
-  /** The pfn of a table pointer or present leaf (uninverts PROTNONE entries where the format inverts). */
+  /**
+   * The pfn of a table pointer or present leaf (uninverts PROTNONE entries
+   * where the format inverts). For an entry of a NAPOT group: the group's
+   * first pfn (use pfnAt for the page a given entry maps).
+   */
   pfn(lo: number, hi: number): number {
     if (this.spec.invertNonPresentPfn && (lo & this.validLo) === 0 && (hi & this.validHi) === 0) {
       lo = ~lo;
       hi = ~hi;
     }
-    return ((lo >>> this.pfnLoShift) >>> 0) + (hi & this.pfnHiMask) * this.pfnHiMul;
+    const p = ((lo >>> this.pfnLoShift) >>> 0) + (hi & this.pfnHiMask) * this.pfnHiMul;
+    if (this.napotSpan !== 0 && this.isNapot(lo, hi)) return p - (p % this.napotSpan);
+    return p;
+  }
+
+  /** The pfn an entry maps at leaf-level `vpn`: pfn(), plus the entry's place in a NAPOT group. */
+  pfnAt(lo: number, hi: number, vpn: number): number {
+    const p = this.pfn(lo, hi);
+    return this.napotSpan !== 0 && this.isNapot(lo, hi) ? p + (vpn % this.napotSpan) : p;
+  }
+
+  /** A present leaf-level entry of a NAPOT group (the N bit is an offset bit in swap entries). */
+  private isNapot(lo: number, hi: number): boolean {
+    return ((lo & this.napotLo) | (hi & this.napotHi)) !== 0 && ((lo & this.presentLo[0]) | (hi & this.presentHi[0])) !== 0;
   }
 
   /** Generic attributes of a present entry. */
@@ -342,7 +376,9 @@ export class EntryCodec {
         o.hi |= this.attrClearHi[i];
       }
     }
-    putField(o, this.spec.pfnShift, this.spec.pfnBits, pfn);
+    // pte_mknapot: every entry of the group stores the group's pfn with PPN[bits-1:0] = value.
+    const stored = this.napotSpan !== 0 && (attrs & Attr.CONT) !== 0 ? pfn - (pfn % this.napotSpan) + this.napotValue : pfn;
+    putField(o, this.spec.pfnShift, this.spec.pfnBits, stored);
     if (this.spec.invertNonPresentPfn && (o.lo & this.validLo) === 0 && (o.hi & this.validHi) === 0) {
       // PROTNONE: x86 stores the pfn bits inverted in any non-present entry.
       const m = pfnMask(this.spec);

@@ -25,10 +25,9 @@
 // PTRS_PER_PGD / 2: 2^38 (Sv39), 2^47 (Sv48), 2^56 (Sv57).
 //
 // Model deviations (docs/architectures.md):
-// - Svnapot: the hardware wants 16 identical PTEs whose PPN[3:0] = 1000b
-//   (pte_mknapot); the model, like arm64 contpte, writes 16 entries with
-//   consecutive pfns and the N bit, because every consumer accounts a group
-//   entry by entry. `xlat` decodes the real encoding.
+// - Svnapot: 16 identical PTEs whose PPN[3:0] = 1000b (pte_mknapot), as the
+//   hardware wants (CodecSpec.napotPfn); consumers ask the codec for the page
+//   an entry of the group maps (pfnAt).
 // - Execute permission: _PAGE_EXEC is a positive bit, so "NX" is "X clear";
 //   the mask codec decodes an attribute only from bits that are set, so NX is
 //   left out (no entry gets X) until the codec learns clear-only attributes
@@ -112,6 +111,8 @@ function codec(nlevels: number, clearOnly: boolean): CodecSpec {
       softDirty: bit(RISCV.X),
     },
     noneIgnore: NO_BITS,
+    // pte_mknapot (pgtable.h): 64K = 16 identical PTEs, PPN[3:0] = 1000b, N set.
+    napotPfn: { bits: 4, value: 0b1000 },
   };
 }
 

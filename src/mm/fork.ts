@@ -111,8 +111,8 @@ class CopyVisitor extends BaseVisitor {
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);
       let attrs = c.attrs(elo, ehi);
-      const pfn = c.pfn(elo, ehi);
-      const page = k.rmap.normalPage(elo, ehi, level);
+      const pfn = c.pfnAt(elo, ehi, ev);
+      const page = k.rmap.normalPage(elo, ehi, level, ev);
       // The child's entry: old; uffd-wp only survives into a uffd-wp VMA.
       let childAttrs = attrs & ~Attr.YOUNG;
       if (!this.childVma.has(VM.UFFD_WP)) childAttrs &= ~Attr.UFFD_WP;

@@ -43,8 +43,8 @@ class CheckVisitor extends BaseVisitor {
     this.tables = new Int32Array(k.fmt.nlevels);
   }
 
-  private checkGroup(where: string, npages: number, level: number, lo: number, hi: number, slot: number, index: number): void {
-    checkGroupEntries(this.k, this.problems, where, npages, level, lo, hi, slot, index);
+  private checkGroup(where: string, vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): void {
+    checkGroupEntries(this.k, this.problems, where, vpn, npages, level, lo, hi, slot, index);
   }
 
   override tablePre(slot: number, level: number): number {
@@ -74,7 +74,7 @@ class CheckVisitor extends BaseVisitor {
       // A page of flagged tables (8xx 8M): the walk did not enter its tables.
       for (let t = 0; t < npages / (k.fmt.entries[level] * k.fmt.pagesPerEntry[level]); t++) this.tablePre(slot + t, level);
     }
-    this.checkGroup(where, npages, level, lo, hi, slot, index);
+    this.checkGroup(where, vpn, npages, level, lo, hi, slot, index);
     if (!k.fmt.leafAllowed[level]) this.problems.push(`${where}: leaf at a level that cannot hold leaves`);
     const vma = this.mm.vmaAt(vpn);
     if (!vma || vpn + npages > vma.end) this.problems.push(`${where}: leaf outside any VMA`);
@@ -138,7 +138,7 @@ class CheckVisitor extends BaseVisitor {
  * the same kind and attributes (young and dirty may differ per entry, as
  * arm64's contpte gathers them), pfns advancing one entry's span at a time.
  */
-function checkGroupEntries(k: Kernel, problems: string[], where: string, npages: number, level: number, lo: number, hi: number, slot: number, index: number): void {
+function checkGroupEntries(k: Kernel, problems: string[], where: string, vpn: number, npages: number, level: number, lo: number, hi: number, slot: number, index: number): void {
   const per = k.fmt.pagesPerEntry[level];
   if (npages === per) return;
   const c = k.fmt.codec;
@@ -150,7 +150,7 @@ function checkGroupEntries(k: Kernel, problems: string[], where: string, npages:
   for (let e = 1; e < npages / per; e++) {
     const elo = w.lo(slot, index + e);
     const ehi = w.hi(slot, index + e);
-    if (c.kind(elo, ehi, level) !== kind || (c.attrs(elo, ehi) & ~loose) !== attrs || (kind === Kind.LEAF && c.pfn(elo, ehi) !== pfn + e * per)) {
+    if (c.kind(elo, ehi, level) !== kind || (c.attrs(elo, ehi) & ~loose) !== attrs || (kind === Kind.LEAF && c.pfnAt(elo, ehi, vpn + e * per) !== pfn + e * per)) {
       problems.push(`${where}: entry ${e} of a ${npages}-page group disagrees with the first`);
       return;
     }

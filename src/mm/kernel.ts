@@ -348,7 +348,7 @@ export function unfoldContig(k: Kernel, mm: Mm, slot: number, index: number, lev
   for (let i = 0; i < n; i++) {
     const lo = w.lo(slot, index + i);
     const hi = w.hi(slot, index + i);
-    const e = c.leaf(c.pfn(lo, hi), c.attrs(lo, hi) & ~(Attr.CONT | Attr.HUGE), level);
+    const e = c.leaf(c.pfnAt(lo, hi, vpn + i * k.fmt.pagesPerEntry[level]), c.attrs(lo, hi) & ~(Attr.CONT | Attr.HUGE), level);
     w.set(mm, k.rmap, slot, index + i, level, vpn + i * k.fmt.pagesPerEntry[level], e.lo, e.hi);
   }
 }

@@ -43,20 +43,22 @@ export class Rmap implements EntryObserver {
   /**
    * The page a leaf maps for rmap purposes: vm_normal_page's answer at this
    * level (mm/memory.c): -1 for none, tables, special entries and frames that
-   * are not folios (the zero page, raw pfns).
+   * are not folios (the zero page, raw pfns). `vpn`, the page the entry
+   * maps, matters only for an entry inside a NAPOT group (all of whose
+   * entries store the group's first pfn); without it, the entry's own pfn.
    */
-  normalPage(lo: number, hi: number, level: number): number {
+  normalPage(lo: number, hi: number, level: number, vpn = -1): number {
     const c = this.fmt.codec;
     if (c.kind(lo, hi, level) !== Kind.LEAF) return -1;
     if (c.has(lo, hi, Attr.SPECIAL)) return -1;
-    const pfn = c.pfn(lo, hi);
+    const pfn = vpn < 0 ? c.pfn(lo, hi) : c.pfnAt(lo, hi, vpn);
     return this.mem.isFolioPage(pfn) ? pfn : -1;
   }
 
-  entryChanged(root: PtRoot, _vpn: number, level: number, oldLo: number, oldHi: number, newLo: number, newHi: number): void {
+  entryChanged(root: PtRoot, vpn: number, level: number, oldLo: number, oldHi: number, newLo: number, newHi: number): void {
     const mm = root as Accounted;
-    const oldPage = this.normalPage(oldLo, oldHi, level);
-    const newPage = this.normalPage(newLo, newHi, level);
+    const oldPage = this.normalPage(oldLo, oldHi, level, vpn);
+    const newPage = this.normalPage(newLo, newHi, level, vpn);
     // Changing only the flags of a mapping (mprotect, wrprotect, young/dirty) is not an rmap event.
     if (oldPage === newPage && oldPage >= 0) return;
     if (newPage >= 0) this.addMapping(mm, newPage, level);

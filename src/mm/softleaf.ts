@@ -27,10 +27,19 @@ export const MARKER = {
   GUARD: 1 << 2,
 } as const;
 
-/** Migration entries carry young and dirty above the pfn (SWP_MIG_YOUNG/DIRTY, x86-64: 50-bit offsets). */
-export const SWP_PFN_BITS = 40;
-const MIG_YOUNG = 2 ** SWP_PFN_BITS;
-const MIG_DIRTY = 2 ** (SWP_PFN_BITS + 1);
+/**
+ * Migration entries carry young and dirty just above the pfn
+ * (include/linux/swapops.h SWP_MIG_YOUNG_BIT = SWP_PFN_BITS, DIRTY = +1),
+ * but only where the swap offset has room for both (mm/swapfile.c:
+ * swap_migration_ad_supported, migration_entry_supports_ad); elsewhere they
+ * are dropped. SWP_PFN_BITS is the format's pfn width (MAX_PHYSMEM_BITS -
+ * PAGE_SHIFT: 40 on x86-64 with 50-bit offsets; 20 on the 8xx with 24).
+ * Returns 2^SWP_PFN_BITS, or 0 when A/D is not carried.
+ */
+export function migYoung(c: EntryCodec): number {
+  const bits = c.spec.pfnBits;
+  return c.spec.swap.offsetBits >= bits + 2 ? 2 ** bits : 0;
+}
 
 export const Leaf = {
   NONE: 0,
@@ -77,9 +86,10 @@ export function decodeSoftleaf(c: EntryCodec, lo: number, hi: number, level: num
     out.offset = offset;
   } else {
     out.kind = Leaf.MIGRATION;
-    out.offset = offset % MIG_YOUNG;
-    out.young = Math.floor(offset / MIG_YOUNG) % 2 === 1;
-    out.dirty = Math.floor(offset / MIG_DIRTY) % 2 === 1;
+    const young = migYoung(c);
+    out.offset = young === 0 ? offset : offset % young;
+    out.young = young !== 0 && Math.floor(offset / young) % 2 === 1;
+    out.dirty = young !== 0 && Math.floor(offset / (2 * young)) % 2 === 1;
     out.writable = type === SWP.MIGRATION_WRITE;
     out.exclusive = type !== SWP.MIGRATION_READ;
   }
@@ -94,7 +104,8 @@ export function makeMarker(c: EntryCodec, bits: number): Word2 {
 /** make_{readable,readable_exclusive,writable}_migration_entry with young/dirty. */
 export function makeMigrationEntry(c: EntryCodec, pfn: number, writable: boolean, exclusive: boolean, young: boolean, dirty: boolean, flags: number): Word2 {
   const type = writable ? SWP.MIGRATION_WRITE : exclusive ? SWP.MIGRATION_READ_EXCLUSIVE : SWP.MIGRATION_READ;
-  return c.swap(type, pfn + (young ? MIG_YOUNG : 0) + (dirty ? MIG_DIRTY : 0), flags & ~SwpFlag.EXCLUSIVE);
+  const y = migYoung(c);
+  return c.swap(type, pfn + (young ? y : 0) + (dirty ? 2 * y : 0), flags & ~SwpFlag.EXCLUSIVE);
 }
 
 export function isMarker(s: Softleaf, bit: number): boolean {

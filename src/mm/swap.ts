@@ -282,7 +282,7 @@ export function madvFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: number
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);
       const a = c.attrs(elo, ehi);
-      const e = c.leaf(c.pfn(elo, ehi), a & ~(Attr.DIRTY | Attr.YOUNG), st.level);
+      const e = c.leaf(c.pfnAt(elo, ehi, st.vpn + i * per), a & ~(Attr.DIRTY | Attr.YOUNG), st.level);
       k.walker.set(mm, k.rmap, slot, index + i, st.level, st.vpn + i * per, e.lo, e.hi);
     }
     mem.folioFlags[h] &= ~(FolioFlag.DIRTY | FolioFlag.SWAPBACKED);

@@ -315,14 +315,14 @@ export class ProtectVisitor extends BaseVisitor {
     for (let i = 0; i < npages / per; i++) {
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);
-      const pfn = c.pfn(elo, ehi);
+      const pfn = c.pfnAt(elo, ehi, vpn + i * per);
       const old = c.attrs(elo, ehi);
       let a = (old & KEEP_ON_MODIFY) | this.prot;
       if (this.tryWritable && (a & Attr.WRITE) === 0 && (a & Attr.UFFD_WP) === 0 && (this.prot & Attr.VALID) !== 0) {
         if (this.vma.has(VM.SHARED)) {
           if ((old & Attr.DIRTY) !== 0) a |= Attr.WRITE;
         } else {
-          const page = k.rmap.normalPage(elo, ehi, level);
+          const page = k.rmap.normalPage(elo, ehi, level, vpn + i * per);
           if (page >= 0 && (k.mem.pageFlags[page] & PageFlag.ANON_EXCLUSIVE) !== 0) a |= Attr.WRITE;
         }
       }

@@ -182,13 +182,13 @@ export function wpRange(k: Kernel, mm: Mm, v: Vma, s: number, e: number, enable:
         else {
           na = a & ~Attr.UFFD_WP;
           // MM_CP_TRY_CHANGE_WRITABLE: exclusive anon pages (and dirty shared ones) become writable again.
-          const pfn = c.pfn(elo, ehi);
-          const page = k.rmap.normalPage(elo, ehi, level);
+          const pfn = c.pfnAt(elo, ehi, ev);
+          const page = k.rmap.normalPage(elo, ehi, level, ev);
           if (v.has(VM.WRITE) && (a & Attr.UFFD_WP) !== 0 && (a & Attr.VALID) !== 0) {
             if (v.has(VM.SHARED) ? (a & Attr.DIRTY) !== 0 : page >= 0 && (k.mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) !== 0) na |= Attr.WRITE;
           }
         }
-        if (na !== a) out = c.leaf(c.pfn(elo, ehi), na, level);
+        if (na !== a) out = c.leaf(c.pfnAt(elo, ehi, ev), na, level);
       } else {
         const leaf = decodeSoftleaf(c, elo, ehi, level, sl);
         if (leaf.kind === Leaf.MARKER) {
