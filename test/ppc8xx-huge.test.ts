@@ -192,3 +192,82 @@ describe('ppc-8xx: an 8M page is two flagged PGD entries over full PTE tables', 
     assert.doesNotMatch(o, /MISMATCH/);
   });
 });
+
+describe('ppc-8xx with set option.hugepd=on: the legacy hugepd layout (before v6.11)', () => {
+  const text = [
+    'arch ppc-8xx',
+    'set option.hugepd=on',
+    'set hugetlb.8M=3',
+    'G = mmap 16M rw private anon hugetlb=8M',
+    'write G+4100K 4K',
+  ].join('\n');
+
+  it('both PGD entries of an 8M page point, flagged _PMD_PAGE_8M, to one hugepte table whose entry 0 is the page', () => {
+    const { k, mm } = run(text);
+    const g = mm.vmas[0].start;
+    const w = k.walker;
+    const st = new WalkState(k.fmt.nlevels);
+    assert.equal(w.seek(mm, g, st, 1), Kind.TABLE);
+    const i = st.index;
+    const pgd = st.slot;
+    const hp = w.child(w.lo(pgd, i), 0);
+    assert.equal(w.child(w.lo(pgd, i + 1), 0), hp, 'the same hugepte table');
+    for (const j of [i, i + 1]) assert.equal(w.lo(pgd, j) & PPC8XX.PMD_PAGE_MASK, PPC8XX.PMD_PAGE_8M);
+    assert.equal(w.store.slotUsed[hp], 1, 'one entry in use');
+    assert.equal(w.lo(hp, 0) & (PPC8XX.SPS | PPC8XX.HUGE | PPC8XX.PRESENT), PPC8XX.SPS | PPC8XX.HUGE | PPC8XX.PRESENT);
+    // hugepte tables come from a kmem cache, not from the page-table allocator: VmPTE stays 0.
+    assert.equal(status(k, mm).VmPTE, 0);
+    assert.equal(status(k, mm).HugetlbPages, 8192);
+    for (const off of [0, 1500, 2047]) {
+      assert.equal(w.seek(mm, g + off, st), Kind.LEAF);
+      assert.deepEqual([st.slot, st.index, st.vpn, st.npages], [hp, 0, g, 2048]);
+    }
+    assert.equal(w.leafEntries(2048, 0), 1, 'one entry holds the page');
+    const b = g * 4096;
+    assert.deepEqual(leaves(k, mm, b + M, b + 16 * M), [[g, 2048, 0]], 'the unfaulted second page is a hole, not a leaf');
+  });
+
+  it('fork, COW, DONTNEED, refault and munmap; the hugepte tables go with the mapping', () => {
+    const r = runLikeCli([
+      text,
+      'write G+8M 4K',
+      'fork child',
+      'as child',
+      'write G+8K 4K',
+      'assert frame main:G+0 != child:G+0',
+      'assert frame main:G+8M == child:G+8M',
+      'as main',
+      'madvise G+0 8M dontneed',
+      'assert pagemap G+0 8M !present',
+      'write G+0 4K',
+      'mprotect G+0 16M r',
+      'assert pagemap G+0 16M present',
+      'munmap G+0 16M',
+      'as child',
+      'munmap G+0 16M',
+    ].join('\n'), 'hugepd.mms');
+    assert.equal(r.error, undefined, r.error);
+    const k = r.kernel as Kernel;
+    assert.equal(k.walker.store.live, 2, 'only the two pgds are left');
+    assert.deepEqual(checkInvariants(k), []);
+  });
+
+  it('vtop decodes the hugepd pointer as the hardware (and the kernel) did', () => {
+    const out: string[] = [];
+    const io: Io = { readFile: () => text, out: (s) => out.push(s), err: (s) => out.push(s) };
+    assert.equal(runFiles(['vtop', 'g.mms', 'G+4100K'], io), 0);
+    const o = out.join('');
+    assert.match(o, /\(hugepd\)/);
+    assert.match(o, /pte\[0\].*8M page/);
+    assert.doesNotMatch(o, /MISMATCH/);
+  });
+
+  it('is an error on an architecture whose pages never had a hugepd layout; other options stay unsupported', () => {
+    const r = runLikeCli('arch x86_64\nset option.hugepd=on\nA = mmap 4K rw private anon\n', 'x.mms');
+    assert.equal(r.exitCode, 2);
+    assert.equal(r.error, 'x.mms:2:1: option.hugepd needs an architecture whose huge pages had a hugepd layout (ppc-8xx), not x86_64');
+    const u = runLikeCli('arch ppc-8xx\nset option.hgm=on\n', 'u.mms');
+    assert.equal(u.exitCode, 2);
+    assert.match(u.error ?? '', /^u\.mms:2:1: .*option\.hgm.*not supported/);
+  });
+});

@@ -106,7 +106,7 @@ class CopyVisitor extends BaseVisitor {
     if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level]) k.walker.tableLeafTables(this.child, k.rmap, vpn);
     const per = k.fmt.pagesPerEntry[level];
     let copied = -1;
-    for (let i = 0; i < npages / per; i++) {
+    for (let i = 0; i < k.walker.leafEntries(npages, level); i++) {
       const ev = vpn + i * per;
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);
@@ -171,7 +171,7 @@ class CopyVisitor extends BaseVisitor {
     const c = k.fmt.codec;
     const per = k.fmt.pagesPerEntry[level];
     const childWp = this.childVma.has(VM.UFFD_WP);
-    for (let i = 0; i < npages / per; i++) {
+    for (let i = 0; i < k.walker.leafEntries(npages, level); i++) {
       const ev = vpn + i * per;
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);

@@ -80,7 +80,10 @@ export class HugetlbVmaLock {
 /** The huge page sizes a format offers for hugetlb: its leaf sizes above the base page. */
 export function hugeGeometry(k: Kernel, bytes: number): HugeGeometry | null {
   for (const s of k.fmt.leafSizes()) {
-    if (s.bytes === bytes && bytes > k.pageSize) return { bytes, pages: bytes / k.pageSize, level: s.level, entries: s.cont, attrs: s.attrs, tables: s.tables };
+    if (s.bytes !== bytes || bytes <= k.pageSize) continue;
+    // The hugepd layout holds a page of flagged tables in one hugepte entry.
+    const entries = s.tables >= 0 && k.walker.hugepd ? 1 : s.cont;
+    return { bytes, pages: bytes / k.pageSize, level: s.level, entries, attrs: s.attrs, tables: s.tables };
   }
   return null;
 }
@@ -319,7 +322,7 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number, unsha
  */
 function pmdShare(k: Kernel, mm: Mm, vma: Vma, p: HugePool, vpn: number): void {
   const level = p.geo.level;
-  if (level + 1 >= k.fmt.nlevels || p.geo.entries !== 1 || !vma.has(VM.MAYSHARE) || vma.has(VM.UFFD_WP | VM.UFFD_MINOR)) return;
+  if (level + 1 >= k.fmt.nlevels || p.geo.entries !== 1 || p.geo.tables >= 0 || !vma.has(VM.MAYSHARE) || vma.has(VM.UFFD_WP | VM.UFFD_MINOR)) return;
   const span = k.fmt.pagesPerEntry[level + 1];
   const base = vpn - (vpn % span);
   if (base < vma.start || base + span > vma.end) return; // vma_shareable

@@ -26,6 +26,8 @@ class CheckVisitor extends BaseVisitor {
   readonly tables: Int32Array;
   readonly rss = new Float64Array(4);
   hugetlb = 0;
+  /** hugepd pointers met (option.hugepd): each holds its hugepte table like a sharer. */
+  hugepte = 0;
   /** This mm uses a shared table. */
   sharedSeen = false;
   private readonly sl = newSoftleaf();
@@ -49,6 +51,16 @@ class CheckVisitor extends BaseVisitor {
 
   override tablePre(slot: number, level: number): number {
     const store = this.k.walker.store;
+    const w = this.k.walker;
+    if (w.hugepd && level === this.k.fmt.tableLeafLevel) {
+      // hugepd pointers: their hugepte tables are not page tables; only entry 0 is ever used.
+      for (let i = 0; i < this.k.fmt.entries[level]; i++) {
+        if (!w.isTableLeaf(w.lo(slot, i), w.hi(slot, i), level)) continue;
+        this.hugepte++;
+        const hp = w.child(w.lo(slot, i), w.hi(slot, i));
+        if (store.slotUsed[hp] > 1 || (store.slotUsed[hp] === 1 && w.lo(hp, 0) === 0 && w.hi(hp, 0) === 0)) this.problems.push(`hugepte table slot ${hp}: entries beyond the first in use`);
+      }
+    }
     this.tables[level]++;
     if (this.visited.has(slot)) {
       if (store.slotShare[slot] === 0) this.problems.push(`table slot ${slot} is reachable twice but not shared`);
@@ -70,7 +82,7 @@ class CheckVisitor extends BaseVisitor {
     const c = k.fmt.codec;
     const mem = k.mem;
     const where = `mm ${this.mm.pid} vpn 0x${vpn.toString(16)} (${k.fmt.levelNames[level]})`;
-    if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level]) {
+    if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level] && !k.walker.hugepd) {
       // A page of flagged tables (8xx 8M): the walk did not enter its tables.
       for (let t = 0; t < npages / (k.fmt.entries[level] * k.fmt.pagesPerEntry[level]); t++) this.tablePre(slot + t, level);
     }
@@ -147,7 +159,7 @@ function checkGroupEntries(k: Kernel, problems: string[], where: string, vpn: nu
   const loose = Attr.YOUNG | Attr.DIRTY;
   const attrs = c.attrs(lo, hi) & ~loose;
   const pfn = c.pfn(lo, hi);
-  for (let e = 1; e < npages / per; e++) {
+  for (let e = 1; e < w.leafEntries(npages, level); e++) {
     const elo = w.lo(slot, index + e);
     const ehi = w.hi(slot, index + e);
     if (c.kind(elo, ehi, level) !== kind || (c.attrs(elo, ehi) & ~loose) !== attrs || (kind === Kind.LEAF && c.pfnAt(elo, ehi, vpn + e * per) !== pfn + e * per)) {
@@ -178,7 +190,7 @@ export function checkInvariants(k: Kernel): string[] {
       if (found !== mm.tables[l]) problems.push(`mm ${mm.pid}: ${found} ${k.fmt.levelNames[l]} tables found (with deposits), counter says ${mm.tables[l]}`);
       tablesTotal += v.tables[l];
     }
-    tablesTotal += mm.deposits.size;
+    tablesTotal += mm.deposits.size + v.hugepte;
     for (let i = 0; i < 4; i++) if (v.rss[i] !== mm.rss[i]) problems.push(`mm ${mm.pid}: rss counter ${i} is ${mm.rss[i]}, page tables say ${v.rss[i]}`);
     if (!mm.hugetlbShared) {
       hugetlbFound += v.hugetlb;

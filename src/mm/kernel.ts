@@ -7,7 +7,7 @@ import { PhysMem, FolioFlag } from '../mem/phys.js';
 import { Walker, WalkState, BaseVisitor, WALK_CONTINUE, WALK_AGAIN, WALK_SKIP } from '../walk/walker.js';
 import { Rmap } from './rmap.js';
 import { Mm } from './mm.js';
-import { fail } from './errno.js';
+import { KernelError, fail } from './errno.js';
 import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
 import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
@@ -41,6 +41,12 @@ export interface KernelOptions {
   faultAroundBytes?: number;
   /** Per-size anonymous THP knobs (hugepages-<size>kB/enabled), by size in bytes; default never, PMD size inherit. */
   mthp?: Record<number, 'always' | 'madvise' | 'never' | 'inherit'>;
+  /**
+   * The legacy powerpc hugepd layout (before v6.11; never upstream since):
+   * 8xx 8M pages through one hugepte table instead of flagged full PTE
+   * tables. Off by default; only for formats with such pages (ppc-8xx).
+   */
+  hugepd?: boolean;
 }
 
 export class Kernel {
@@ -85,11 +91,16 @@ export class Kernel {
       thpZeroPage: opts.thpZeroPage ?? true,
       faultAroundBytes: opts.faultAroundBytes ?? 65536,
       mthp: opts.mthp ?? {},
+      hugepd: opts.hugepd ?? false,
     };
     this.fmt = getFormat(this.opts.arch);
     this.nextDevicePfn = devicePfnBase(this.fmt);
     this.mem = new PhysMem();
     this.walker = new Walker(this.fmt, this.mem);
+    if (this.opts.hugepd) {
+      if (this.fmt.tableLeafLevel < 0) throw new KernelError('EINVAL', `${this.fmt.name} has no hugepd layout (only ppc-8xx's 8M pages had one)`);
+      this.walker.hugepd = true;
+    }
     this.rmap = new Rmap(this.fmt, this.mem);
     this.st = new WalkState(this.fmt.nlevels);
     // free_huge_folio: a hugetlb folio's last reference returns it to its pool.
@@ -328,7 +339,7 @@ class ZapVisitor extends BaseVisitor {
       const leaf = decodeSoftleaf(k.fmt.codec, lo, hi, level, this.sl);
       if (leaf.kind === Leaf.SWAP) swapOff = leaf.offset;
     }
-    for (let i = 0; i < npages / per; i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, mlo, mhi);
+    for (let i = 0; i < w.leafEntries(npages, level); i++) w.set(this.mm, k.rmap, slot, index + i, level, vpn + i * per, mlo, mhi);
     if (level > 0) w.freeDeposit(this.mm, k.rmap, vpn);
     if (cachedFolio >= 0 && k.mem.totalMapcount[cachedFolio] === 0) tryFreeSwapCache(k, cachedFolio);
     if (swapOff >= 0 && k.swap && (k.swap.count.get(swapOff) ?? 0) === 0) {

@@ -37,7 +37,7 @@ class MappingFinder extends BaseVisitor {
     if (c.kind(lo, hi, level) !== Kind.LEAF || c.has(lo, hi, Attr.SPECIAL)) return WALK_CONTINUE;
     const per = this.k.fmt.pagesPerEntry[level];
     const pfn = c.pfn(lo, hi);
-    for (let i = 0; i < npages / per; i++) {
+    for (let i = 0; i < this.k.walker.leafEntries(npages, level); i++) {
       const p = pfn + i * per;
       if (p >= this.h && p < this.h + this.n) this.found.push({ mm: this.mm, vpn: vpn + i * per, level });
     }

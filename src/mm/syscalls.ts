@@ -312,7 +312,7 @@ export class ProtectVisitor extends BaseVisitor {
       return WALK_AGAIN;
     }
     const per = k.fmt.pagesPerEntry[level];
-    for (let i = 0; i < npages / per; i++) {
+    for (let i = 0; i < k.walker.leafEntries(npages, level); i++) {
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);
       const pfn = c.pfnAt(elo, ehi, vpn + i * per);

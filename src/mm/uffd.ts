@@ -170,7 +170,7 @@ export function wpRange(k: Kernel, mm: Mm, v: Vma, s: number, e: number, enable:
     }
     const { slot, index } = st;
     const per = k.fmt.pagesPerEntry[level];
-    for (let i = 0; i < st.npages / per; i++) {
+    for (let i = 0; i < k.walker.leafEntries(st.npages, level); i++) {
       const elo = k.walker.lo(slot, index + i);
       const ehi = k.walker.hi(slot, index + i);
       const ev = st.vpn + i * per;

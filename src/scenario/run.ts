@@ -3,7 +3,7 @@
 // prints from the real kernel, so nothing here may depend on the model's
 // internals (pfns, slot numbers): addresses are region-relative and frames
 // are labels.
-import { Kind } from '../arch/index.js';
+import { Kind, formatNames, getFormat } from '../arch/index.js';
 import { KernelError, NotSupportedError, type FailureName } from '../mm/errno.js';
 import { fork } from '../mm/fork.js';
 import { assertInvariants } from '../mm/invariants.js';
@@ -55,6 +55,9 @@ const PROT_BITS: Record<Prot, number> = {
   rx: PROT.READ | PROT.EXEC, wx: PROT.WRITE | PROT.EXEC, rwx: PROT.READ | PROT.WRITE | PROT.EXEC,
 };
 
+/** `set option.NAME=on` the model has: features that never reached upstream, off by default (docs/scenarios.md). */
+const MODEL_OPTIONS = ['hugepd'] as const;
+
 /** Statements and settings this version cannot run, with the issue that brings them. */
 function unsupported(s: Statement): string | null {
   switch (s.kind) {
@@ -66,7 +69,7 @@ function unsupported(s: Statement): string | null {
       return null;
     case 'set': {
       const st = s.setting;
-      if (st.key === 'option' && st.on) return `option.${st.name}`;
+      if (st.key === 'option' && st.on && !(MODEL_OPTIONS as readonly string[]).includes(st.name)) return `option.${st.name}`;
       return null;
     }
     case 'expect': return unsupported(s.inner);
@@ -113,8 +116,12 @@ class Runner {
       if (s.setting.key === 'thp.zero_page') zero = s.setting.on;
       if (s.setting.key === 'mthp') mthp[s.setting.size.bytes] = s.setting.mode;
     }
+    const hugepdSet = settings.find((s) => s.setting.key === 'option' && s.setting.name === 'hugepd' && s.setting.on);
+    if (hugepdSet && formatNames().includes(scn.header.arch) && !getFormat(scn.header.arch).spec.levels.some((l) => l.tableLeaf)) {
+      throw new ScenarioError(scn.file, hugepdSet.loc.line, hugepdSet.loc.col, `option.hugepd needs an architecture whose huge pages had a hugepd layout (ppc-8xx), not ${scn.header.arch}`);
+    }
     try {
-      this.k = new Kernel({ arch: scn.header.arch, thp, thpZeroPage: zero, mthp });
+      this.k = new Kernel({ arch: scn.header.arch, thp, thpZeroPage: zero, mthp, hugepd: hugepdSet !== undefined });
     } catch (e) {
       const loc = scn.header.archLoc ?? { line: 1, col: 1 };
       throw new ScenarioError(scn.file, loc.line, loc.col, `architecture '${scn.header.arch}' is not supported yet (${(e as Error).message})`);

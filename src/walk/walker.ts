@@ -136,6 +136,15 @@ export class Walker {
   private readonly leafValHi: Int32Array;
   /** Pages the top-level table spans: the end of the walkable space. */
   readonly topPages: number;
+  /**
+   * The legacy hugepd layout for pages of flagged tables (powerpc before
+   * v6.11, `set option.hugepd=on`): the flagged entries all point to ONE
+   * hugepte table whose first entry is the whole page (hugepd_populate,
+   * hugepte_offset; arch/powerpc/mm/hugetlbpage.c __hugepte_alloc). Such a
+   * page is one entry; the hugepte table comes from a kmem cache and is not
+   * counted as a page table. Off: the v6.11+ layout (full PTE tables).
+   */
+  hugepd = false;
 
   constructor(fmt: Format, frames: FrameSource) {
     this.fmt = fmt;
@@ -362,7 +371,7 @@ export class Walker {
     for (let j = 1; ready && j < n; j++) {
       const lo = this.lo(slot, first + j);
       const hi = this.hi(slot, first + j);
-      ready = this.isTableLeaf(lo, hi, t) && this.child(lo, hi) === c0 + j;
+      ready = this.isTableLeaf(lo, hi, t) && this.child(lo, hi) === (this.hugepd ? c0 : c0 + j);
     }
     if (ready) return c0;
     for (let j = 0; j < n; j++) {
@@ -374,8 +383,19 @@ export class Walker {
       }
       this.freeTable(root, obs, slot, first + j, t - 1, base + j * span);
     }
-    const run = this.store.allocRun(t - 1, n);
     const tl = this.fmt.spec.levels[t].tableLeaf;
+    if (this.hugepd) {
+      // __hugepte_alloc + hugepd_populate: one hugepte table, every flagged entry points to it
+      // (the others count as sharers so that each pointer can go on its own).
+      const hp = this.store.alloc(t - 1);
+      this.store.slotShare[hp] = n - 1;
+      for (let j = 0; j < n; j++) {
+        const e = this.fmt.codec.table(this.store.slotPfn[hp], t);
+        this.set(root, obs, slot, first + j, t, base + j * span, (e.lo | (tl?.flag.value.lo ?? 0)) >>> 0, (e.hi | (tl?.flag.value.hi ?? 0)) >>> 0);
+      }
+      return hp;
+    }
+    const run = this.store.allocRun(t - 1, n);
     for (let j = 0; j < n; j++) {
       root.tables[t - 1]++;
       obs.tableChanged(root, t - 1, 1);
@@ -462,6 +482,13 @@ export class Walker {
           if (level === this.tlLevel) viaTableLeaf = this.isTableLeaf(lo, hi, level);
           slot = this.child(lo, hi);
           level--;
+          if (viaTableLeaf && this.hugepd) {
+            // hugepte_offset: the page is entry 0 of the hugepte table, whatever the address.
+            slots[0] = slot;
+            indices[0] = 0;
+            const b = slot * stride2;
+            return this.report(st, 0, slot, 0, words[b], words[b + 1], vpn, this.tlPages);
+          }
           continue;
         }
       }
@@ -490,17 +517,30 @@ export class Walker {
         }
       }
       indices[level] = index;
-      st.level = level;
-      st.slot = slot;
-      st.index = index;
-      st.lo = lo;
-      st.hi = hi;
-      // n is a power of two; below 2^31 `& (n - 1)` is exact and avoids Float64Mod.
-      st.vpn = n <= 2147483648 ? vpn - (vpn & (n - 1)) : vpn - (vpn % n);
-      st.npages = n;
-      st.kind = this.fmt.codec.kind(lo, hi, level);
-      return st.kind;
+      return this.report(st, level, slot, index, lo, hi, vpn, n);
     }
+  }
+
+  private report(st: WalkState, level: number, slot: number, index: number, lo: number, hi: number, vpn: number, n: number): number {
+    st.level = level;
+    st.slot = slot;
+    st.index = index;
+    st.lo = lo;
+    st.hi = hi;
+    // n is a power of two; below 2^31 `& (n - 1)` is exact and avoids Float64Mod.
+    st.vpn = n <= 2147483648 ? vpn - (vpn & (n - 1)) : vpn - (vpn % n);
+    st.npages = n;
+    st.kind = this.fmt.codec.kind(lo, hi, level);
+    return st.kind;
+  }
+
+  /**
+   * How many entries hold a leaf the walk reported as `npages` pages at
+   * `level` (a group's entries; 1 for a hugepd page). Consumers that rewrite
+   * a leaf entry by entry loop this many times from its (slot, index).
+   */
+  leafEntries(npages: number, level: number): number {
+    return this.hugepd && level === 0 && npages === this.tlPages ? 1 : npages * this.inv[level];
   }
 
   // -------------------------------------------------------------- range walk
@@ -560,7 +600,14 @@ export class Walker {
           const b0 = child0 * this.stride2;
           const flo = words[b0];
           const fhi = words[b0 + 1];
-          if (((flo & this.codec.presentLo[0]) | (fhi & this.codec.presentHi[0])) !== 0) {
+          if (this.hugepd && (flo | fhi) === 0) {
+            // An empty hugepte table: the page is one none entry, never walked into.
+            r = v.hole(tableVpn + g * ppe, this.tlPages, 0);
+            if (r === WALK_STOP) break;
+            i = g + this.tlEntries - 1;
+            continue;
+          }
+          if (this.hugepd || ((flo & this.codec.presentLo[0]) | (fhi & this.codec.presentHi[0])) !== 0) {
             r = v.leaf(tableVpn + g * ppe, this.tlPages, 0, flo, fhi, child0, 0);
             words = this.store.words;
             if (r === WALK_STOP) break;
@@ -685,6 +732,14 @@ export class Walker {
       const hi = this.hi(slot, i);
       if (!this.isTable(lo, hi, level)) continue;
       const vpn = tableVpn + i * ppe;
+      if (this.hugepd && this.isTableLeaf(lo, hi, level)) {
+        // free_hugepd_range: a pointer to a hugepte table (not counted as a page table) goes; the table with the last one.
+        const hp = this.child(lo, hi);
+        this.set(root, obs, slot, i, level, vpn, 0, 0);
+        if (this.store.slotShare[hp] > 0) this.store.slotShare[hp]--;
+        else this.store.free(hp);
+        continue;
+      }
       const cs = Math.max(start, vpn);
       const ce = Math.min(end, vpn + ppe);
       if (level - 1 > 0) {
