@@ -354,7 +354,8 @@ function pmdShare(k: Kernel, mm: Mm, vma: Vma, p: HugePool, vpn: number): void {
 export function unshareAt(k: Kernel, mm: Mm, vma: Vma, vpn: number): boolean {
   const p = pool(k, hugeSize(vma));
   const level = p.geo.level;
-  if (level + 1 >= k.fmt.nlevels) return false;
+  // No PMD sharing for pages of flagged tables (8xx 8M; hugepd pointers look shared but are not).
+  if (level + 1 >= k.fmt.nlevels || p.geo.tables >= 0) return false;
   const st = k.st;
   k.walker.seek(mm, vpn, st, level + 1);
   if (st.level !== level + 1 || st.kind !== Kind.TABLE) return false;

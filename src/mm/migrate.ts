@@ -76,13 +76,21 @@ export function startMigration(k: Kernel, mm: Mm, vpn: number): Migration | null
   const entries = findMappings(k, h);
   mem.get(h); // isolation
   for (const e of entries) {
+    // The entry of exactly this page: seek reports a contiguous group (or a
+    // page of flagged tables) from its first entry; the page's own entry lies
+    // `(vpn - st.vpn) / per` further (set_huge_pte_at writes a migration entry
+    // into every entry of a hugetlb group).
     k.walker.seek(e.mm, e.vpn, st);
-    const a = c.attrs(st.lo, st.hi);
-    const pfn = c.pfn(st.lo, st.hi);
+    const per = k.fmt.pagesPerEntry[st.level];
+    const index = st.index + Math.floor((e.vpn - st.vpn) / per);
+    const lo = k.walker.lo(st.slot, index);
+    const hi = k.walker.hi(st.slot, index);
+    const a = c.attrs(lo, hi);
+    const pfn = c.pfnAt(lo, hi, e.vpn);
     const anonExcl = (mem.folioFlags[h] & FolioFlag.ANON) !== 0 && (mem.pageFlags[pfn] & PageFlag.ANON_EXCLUSIVE) !== 0;
     const flags = ((a & Attr.UFFD_WP) !== 0 ? SwpFlag.UFFD_WP : 0) | ((a & Attr.SOFT_DIRTY) !== 0 ? SwpFlag.SOFT_DIRTY : 0);
     const m = makeMigrationEntry(c, pfn, (a & Attr.WRITE) !== 0, anonExcl, (a & Attr.YOUNG) !== 0, (a & Attr.DIRTY) !== 0, flags);
-    k.walker.set(e.mm, k.rmap, st.slot, st.index, st.level, st.vpn, m.lo, m.hi);
+    k.walker.set(e.mm, k.rmap, st.slot, index, st.level, e.vpn, m.lo, m.hi);
   }
   const mig: Migration = { old: h, entries, newFolio: -1 };
   k.migrations.set(h, mig);
@@ -127,6 +135,8 @@ export function finishMigration(k: Kernel, mig: Migration): void {
     }
   }
   const sl = newSoftleaf();
+  // remove_migration_ptes / arch_make_huge_pte: a hugetlb page comes back as its huge leaf (a group's bits included).
+  const groupAttrs = (flags & FolioFlag.HUGETLB) !== 0 ? pool(k, n * k.pageSize).geo.attrs : 0;
   for (const e of mig.entries) {
     const kind = k.walker.seek(e.mm, e.vpn, st);
     if (kind !== Kind.SWAP) continue; // zapped meanwhile
@@ -140,7 +150,7 @@ export function finishMigration(k: Kernel, mig: Migration): void {
     if ((leaf.flags & SwpFlag.SOFT_DIRTY) !== 0) a |= Attr.SOFT_DIRTY;
     const pfn = nh + (leaf.offset - h);
     if (!leaf.exclusive && (flags & FolioFlag.ANON) !== 0) mem.pageFlags[pfn] &= ~PageFlag.ANON_EXCLUSIVE;
-    const ne = c.leaf(pfn, fit(k.fmt, a), st.level);
+    const ne = c.leaf(pfn, fit(k.fmt, a | groupAttrs), st.level);
     k.walker.set(e.mm, k.rmap, st.slot, st.index, st.level, st.vpn, ne.lo, ne.hi);
   }
   mig.newFolio = nh;

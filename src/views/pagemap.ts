@@ -122,7 +122,7 @@ class PagemapVisitor extends BaseVisitor {
     const mem = k.mem;
     const kind = c.kind(lo, hi, level);
     // pagemap_hugetlb_range: not exclusive when the page table itself is shared (hugetlb_pmd_shared).
-    const sharedTable = k.walker.store.slotShare[slot] > 0;
+    const sharedTable = k.walker.sharedLeafTable(slot, level, npages);
     const from = Math.max(vpn, this.start);
     const to = Math.min(vpn + npages, this.start + this.n);
     const vcat = vmaCategories(this.vma);

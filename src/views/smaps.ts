@@ -125,7 +125,7 @@ class SmapsVisitor extends BaseVisitor {
     if (this.vma.has(VM.HUGETLB)) {
       // smaps_hugetlb_range: not Rss; Shared_Hugetlb if the folio may be mapped shared.
       const h = mem.headOf(page);
-      if (mem.totalMapcount[h] > 1 || k.walker.store.slotShare[slot] > 0) this.f.Shared_Hugetlb += npages * k.pageSize;
+      if (mem.totalMapcount[h] > 1 || k.walker.sharedLeafTable(slot, level, npages)) this.f.Shared_Hugetlb += npages * k.pageSize;
       else this.f.Private_Hugetlb += npages * k.pageSize;
       return WALK_CONTINUE;
     }

@@ -535,6 +535,15 @@ export class Walker {
   }
 
   /**
+   * Whether the table holding a leaf reported at (slot, level, npages) is
+   * shared with other address spaces (hugetlb PMD sharing). A hugepd page's
+   * hugepte table counts its second pointer as a sharer; that is not sharing.
+   */
+  sharedLeafTable(slot: number, level: number, npages: number): boolean {
+    return this.store.slotShare[slot] > 0 && !(this.hugepd && level === 0 && npages === this.tlPages);
+  }
+
+  /**
    * How many entries hold a leaf the walk reported as `npages` pages at
    * `level` (a group's entries; 1 for a hugepd page). Consumers that rewrite
    * a leaf entry by entry loop this many times from its (slot, index).
