@@ -37,12 +37,8 @@ import { RunBase, Stats, assertTornDown, entryState, envArch, envOps, seedsFor, 
  */
 export const KNOWN_BUGS: ReadonlyMap<string, string> = new Map<string, string>([
   [
-    'hugetlb-dontneed-no-restore-reserve',
-    'MADV_DONTNEED of a faulted page of a private hugetlb mapping (reservation owner) frees the page without restoring its reservation; __unmap_hugepage_range sets hugetlb_restore_reserve and vma_add_reservation (mm/hugetlb.c, since 6.9)',
-  ],
-  [
-    'hugetlb-cow-owner-no-steal',
-    'a COW write by the reservation owner of a private hugetlb page shared with a child SIGBUSes when the pool is empty; hugetlb_wp unmaps the page from the children (unmap_ref_private) and reuses it (mm/hugetlb.c). Documented model limitation.',
+    'hugetlb-cow-owner-livelock',
+    'a COW write by the reservation owner of a private hugetlb page, with no free unreserved page, while a fork child maps that page at another address (it mremapped it): unmap_ref_private zaps the children at the owner\'s address only, so the page stays shared and hugetlb_wp retries forever (retry_avoidcopy, mm/hugetlb.c). A kernel livelock the model does not reproduce (it raises SIGBUS); not run on the real kernel.',
   ],
 ]);
 
@@ -87,6 +83,8 @@ interface Resv {
 interface HFolio {
   mapcount: number;
   excl: boolean;
+  /** HPG_restore_reserve: freeing it gives resv_huge_pages one back. */
+  restore: boolean;
 }
 
 /** A shared hugetlb file (MAP_SHARED|MAP_HUGETLB): its page cache, reservations and stored values. */
@@ -110,6 +108,8 @@ interface Pg {
   idx: number;
   resv: Resv | null;
   owner: boolean;
+  /** HPAGE_RESV_UNMAPPED on the VMA (hpriv, non-owner): the owner took a page away; faults are SIGBUS. */
+  unmapped: boolean;
   /** 0: neither, 1: VM_HUGEPAGE, 2: VM_NOHUGEPAGE. */
   thp: number;
 }
@@ -385,7 +385,7 @@ class Run extends RunBase {
   /** Map new pages (the range was unmapped before). */
   mapPages(p: Proc, start: number, n: number, kind: PKind, prot: number, obj: HObj | null, resv: Resv | null): void {
     for (let i = 0; i < n; i++) {
-      p.pages.set(start + i, { kind, prot, val: 0, obj, idx: i, resv, owner: resv !== null, thp: 0 });
+      p.pages.set(start + i, { kind, prot, val: 0, obj, idx: i, resv, owner: resv !== null, unmapped: false, thp: 0 });
       if (obj) obj.refs++;
     }
   }
@@ -396,12 +396,26 @@ class Run extends RunBase {
     return v !== undefined && v.has(VM.HUGETLB) && vpn > v.start && vpn % this.U !== 0;
   }
 
-  /** Drop the private hugetlb mapping of the huge page at base in p (zap). */
+  /**
+   * Drop the private hugetlb mapping of the huge page at base in p (zap,
+   * __unmap_hugepage_range): in the reservation owner's mapping the folio is
+   * flagged to restore a reservation and the index is no longer consumed;
+   * the pool's resv count grows when the folio is freed.
+   */
   dropHuge(p: Proc, base: number): void {
     const f = p.hmap.get(base);
     if (!f) return;
     p.hmap.delete(base);
-    if (--f.mapcount === 0) this.F++;
+    const pg = p.pages.get(base) as Pg;
+    if (pg.kind === 'hpriv' && pg.owner && pg.resv) {
+      f.restore = true;
+      pg.resv.reserved.add(this.hidx(pg));
+      this.stats.count('hugetlb owner zap', f.mapcount > 1 ? 'restore pending' : 'restore');
+    }
+    if (--f.mapcount === 0) {
+      this.F++;
+      if (f.restore) this.R++;
+    }
   }
 
   /**
@@ -453,14 +467,14 @@ class Run extends RunBase {
       const o = pg.obj as HObj;
       if (o.cache.has(hidx)) return 'ok';
       const reserved = o.resv.has(hidx);
-      if (!reserved && this.avail < 1) return 'SIGBUS';
+      if (this.F < 1 || (!reserved && this.avail < 1)) return 'SIGBUS';
       if (dryRun) return 'ok';
       if (reserved) {
         o.resv.delete(hidx);
         this.R--;
       }
       this.F--;
-      o.cache.set(hidx, { mapcount: 0, excl: false });
+      o.cache.set(hidx, { mapcount: 0, excl: false, restore: false });
       return 'ok';
     }
     const f = p.hmap.get(base);
@@ -470,22 +484,40 @@ class Run extends RunBase {
         return 'ok';
       }
       // hugetlb_wp: a copy from the pool, outside any reservation.
-      if (this.avail < 1) return pg.owner ? 'known' : 'SIGBUS';
+      if (this.F >= 1 && this.avail >= 1) {
+        if (dryRun) return 'ok';
+        this.F--;
+        f.mapcount--;
+        p.hmap.set(base, { mapcount: 1, excl: true, restore: false });
+        return 'ok';
+      }
+      if (!pg.owner) return 'SIGBUS';
+      // unmap_ref_private: the owner takes the page from the other mappings at the same address, then reuses it.
+      const others = [...this.procs.values()].filter((q) => q !== p && q.hmap.get(base) === f);
+      if (others.length !== f.mapcount - 1) return 'known';
       if (dryRun) return 'ok';
-      this.F--;
-      f.mapcount--;
-      p.hmap.set(base, { mapcount: 1, excl: true });
+      for (const q of others) {
+        q.hmap.delete(base);
+        f.mapcount--;
+        for (let v = base; v < base + this.U; v++) (q.pages.get(v) as Pg).val = 0;
+        const iv = q.mm.vmaAt(base) as Vma;
+        for (let v = iv.start; v < iv.end; v++) (q.pages.get(v) as Pg).unmapped = true;
+      }
+      f.excl = true;
+      this.stats.count('hugetlb owner COW', 'unmap_ref_private');
       return 'ok';
     }
+    // hugetlb_no_page: HPAGE_RESV_UNMAPPED first; a reservation needs a free page, else an unreserved one.
+    if (pg.unmapped) return 'SIGBUS';
     const reserved = pg.owner && pg.resv !== null && pg.resv.reserved.has(hidx);
-    if (!reserved && this.avail < 1) return 'SIGBUS';
+    if (this.F < 1 || (!reserved && this.avail < 1)) return 'SIGBUS';
     if (dryRun) return 'ok';
     if (reserved) {
       (pg.resv as Resv).reserved.delete(hidx);
       this.R--;
     }
     this.F--;
-    p.hmap.set(base, { mapcount: 1, excl: true });
+    p.hmap.set(base, { mapcount: 1, excl: true, restore: false });
     return 'ok';
   }
 
@@ -530,7 +562,7 @@ class Run extends RunBase {
         const value = op.t === 'write' ? op.value : 0;
         this.focus = { pid: op.pid, vpn };
         const dry = this.accessShadow(p, vpn, write, value, true);
-        if (dry.outcome === 'known') return this.knownBug('hugetlb-cow-owner-no-steal');
+        if (dry.outcome === 'known') return this.knownBug('hugetlb-cow-owner-livelock');
         const want = this.accessShadow(p, vpn, write, value);
         const got = this.call(what, () => (write ? (writeRange(this.k, p.mm, op.addr, this.P, () => value), value >>> 0) : readRange(this.k, p.mm, op.addr, this.P)[0]));
         this.expect(op.t, what, got, [want.outcome as Outcome]);
@@ -553,7 +585,7 @@ class Run extends RunBase {
           this.nr++;
           this.F++;
         }
-        while (this.nr > op.n && this.F > this.R) {
+        while (this.nr > op.n && this.F > this.R && this.F > 0) {
           this.nr--;
           this.F--;
         }
@@ -589,7 +621,7 @@ class Run extends RunBase {
     const c = this.addProc(got.value);
     for (const [v, pg] of p.pages) {
       // hugetlb_dup_vma_private: the child's private hugetlb VMAs neither own nor hold reservations.
-      c.pages.set(v, { ...pg, resv: pg.kind === 'hpriv' ? null : pg.resv, owner: pg.kind === 'hpriv' ? false : pg.owner });
+      c.pages.set(v, { ...pg, resv: pg.kind === 'hpriv' ? null : pg.resv, owner: pg.kind === 'hpriv' ? false : pg.owner, unmapped: false });
       if (pg.obj) pg.obj.refs++;
     }
     for (const [b, f] of p.hmap) {
@@ -619,7 +651,8 @@ class Run extends RunBase {
       // __mmap_region: MAP_FIXED closes the old VMAs (their reservations and folios go back) before
       // hugetlb_reserve_pages; when that fails (ENOMEM) the range stays unmapped and the new object goes.
       this.unmapPages(p, start, n);
-      if (huge && !op.noreserve && n / U > this.avail) want = 'ENOMEM';
+      // hugetlb_acct_memory: resv + n <= free, and n <= free (allowed_mems_nr; matters while resv is -1).
+      if (huge && !op.noreserve && (n / U > this.avail || n / U > this.F)) want = 'ENOMEM';
     }
     const got = this.call(what, () => mmap(this.k, p.mm, { addr: op.addr, length: op.len, prot: op.prot, flags, hugeBytes: huge ? HUGE_BYTES : undefined }));
     this.expect('mmap', what, got, [want]);
@@ -744,10 +777,6 @@ class Run extends RunBase {
               break;
             }
             e = s + Math.floor((e - s) / U) * U;
-            for (let b = s; b < e; b += U) {
-              const pg = p.pages.get(b) as Pg;
-              if (pg.kind === 'hpriv' && pg.owner && pg.resv && p.hmap.has(b)) return this.knownBug('hugetlb-dontneed-no-restore-reserve');
-            }
           }
           apply.push(() => this.zapShadow(p, s, e));
         }
@@ -771,7 +800,7 @@ class Run extends RunBase {
           }
           if (pg.kind === 'anon') continue;
           const r = this.hugeFault(p, v, write, true);
-          if (r === 'known') return this.knownBug('hugetlb-cow-owner-no-steal');
+          if (r === 'known') return this.knownBug('hugetlb-cow-owner-livelock');
           if (r !== 'ok') {
             outcome = 'EFAULT';
             break;
@@ -909,6 +938,7 @@ class Run extends RunBase {
           if (pg.prot !== prot) this.fail(`${where}: prot ${prot}, the shadow says ${pg.prot}`);
           const thp = v.has(VM.HUGEPAGE) ? 1 : v.has(VM.NOHUGEPAGE) ? 2 : 0;
           if (pg.thp !== thp) this.fail(`${where}: THP flag ${thp}, the shadow says ${pg.thp}`);
+          if (kind === 'hpriv' && v.hugeResvUnmapped !== pg.unmapped) this.fail(`${where}: HPAGE_RESV_UNMAPPED ${v.hugeResvUnmapped}, the shadow says ${pg.unmapped}`);
         }
       }
       if (covered !== p.pages.size) this.fail(`after ${after}: pid ${p.pid}: the model maps ${covered} pages, the shadow ${p.pages.size}`);

@@ -37,6 +37,11 @@ export const FolioFlag = {
   MAPPEDTODISK: 1 << 8,
   /** Large, rmappable, non-hugetlb (kpageflags THP). */
   LARGE_RMAPPABLE: 1 << 9,
+  /**
+   * HPG_restore_reserve (mm/hugetlb.c): freeing this hugetlb folio gives a
+   * reservation back to its pool (free_huge_folio: resv_huge_pages++).
+   */
+  HUGETLB_RESTORE_RESERVE: 1 << 10,
 } as const;
 
 /** Per-page flags. */

@@ -99,7 +99,11 @@ export function pool(k: Kernel, bytes: number): HugePool {
   return p;
 }
 
-/** echo N > nr_hugepages: grow or shrink the pool (shrinking only frees free pages). */
+/**
+ * echo N > nr_hugepages: grow or shrink the pool. Shrinking frees free pages
+ * only, down to max(N, resv + in use) (set_max_huge_pages' min_count; resv
+ * can be -1 there, see releaseHugeFolio).
+ */
 export function setPoolSize(k: Kernel, bytes: number, n: number): void {
   const p = pool(k, bytes);
   const order = Math.log2(p.geo.pages);
@@ -108,26 +112,40 @@ export function setPoolSize(k: Kernel, bytes: number, n: number): void {
     p.free.push(h);
     p.nr++;
   }
-  while (p.nr > n && p.free.length > p.resv) {
+  while (p.nr > n && p.free.length > p.resv && p.free.length > 0) {
     const h = p.free.pop() as number;
     k.mem.freeFolio(h);
     p.nr--;
   }
 }
 
-/** free_huge_folio: a hugetlb folio whose last reference went back to its pool. */
+/**
+ * free_huge_folio: a hugetlb folio whose last reference went back to its
+ * pool. A folio flagged HPG_restore_reserve (set when the reservation
+ * owner's mapping of it was zapped, hugetlbZapRestore) gives a reservation
+ * back now: resv_huge_pages++. Measured on Linux 6.18: while such a folio is
+ * still mapped by a fork child, the owner's refault (or munmap) already took
+ * the restored reservation, and HugePages_Rsvd reads 2^64-1 (-1) until the
+ * child lets go of the folio; the model keeps the same signed count.
+ */
 export function releaseHugeFolio(k: Kernel, h: number): void {
   const bytes = k.mem.nrPages(h) * k.pageSize;
   const p = pool(k, bytes);
+  if ((k.mem.folioFlags[h] & FolioFlag.HUGETLB_RESTORE_RESERVE) !== 0) p.resv++;
   k.mem.folioFlags[h] = FolioFlag.HUGETLB;
   k.mem.owner[h] = 0;
   for (let i = h; i < h + p.geo.pages; i++) k.mem.pageFlags[i] = 0;
   p.free.push(h);
 }
 
-/** hugetlb_acct_memory: take `n` reservations or fail with ENOMEM. */
+/**
+ * hugetlb_acct_memory: take `n` reservations or fail with ENOMEM
+ * (gather_surplus_pages: resv + n <= free, no surplus pages; and n no more
+ * than the free pages, the allowed_mems_nr check, which matters when resv
+ * went negative).
+ */
 function reserve(p: HugePool, n: number): void {
-  if (p.resv + n > p.free.length) fail('ENOMEM', 'not enough free huge pages to reserve');
+  if (p.resv + n > p.free.length || n > p.free.length) fail('ENOMEM', 'not enough free huge pages to reserve');
   p.resv += n;
 }
 
@@ -175,10 +193,17 @@ export function releaseHugeObject(k: Kernel, obj: MappedObject): void {
   obj.cache.clear();
 }
 
-/** Take a page from the pool, consuming a reservation when there is one; -1 when none (SIGBUS at fault). */
+/**
+ * Take a page from the pool, consuming a reservation when there is one; -1
+ * when none (SIGBUS at fault). alloc_hugetlb_folio /
+ * dequeue_hugetlb_folio_vma: without a reservation the pool must hold a page
+ * nobody reserved; with one, any free page does (there are no surplus pages:
+ * nr_overcommit_hugepages is 0), and a failure leaves the reservation alone
+ * (vma_end_reservation).
+ */
 function allocHugeFolio(k: Kernel, p: HugePool, reserved: boolean): number {
+  if (p.free.length === 0 || (!reserved && p.free.length - p.resv <= 0)) return -1;
   if (reserved) p.resv--;
-  else if (p.free.length - p.resv <= 0) return -1;
   const h = p.free.pop() as number;
   k.mem.renew(h);
   return h;
@@ -244,15 +269,18 @@ function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boo
     return hugetlbWp(k, mm, vma, p, base, unshare);
   }
   if (kind !== Kind.NONE) fail('SIGBUS', 'non-present hugetlb entries are not supported yet');
+  // hugetlb_no_page: the reservation owner took a page of this mapping away (unmap_ref_private).
+  if (vma.hugeResvUnmapped) fail('SIGBUS', 'killed due to inadequate hugepage pool (HPAGE_RESV_UNMAPPED)');
   const shared = vma.has(VM.MAYSHARE);
   let h: number;
   if (shared) {
     const cached = obj.cache.get(idx * per);
     if (cached !== undefined) h = cached;
     else {
-      const reserved = obj.hugeResv.delete(idx);
+      const reserved = obj.hugeResv.has(idx);
       h = allocHugeFolio(k, p, reserved);
       if (h < 0) fail('SIGBUS', 'no free huge page');
+      obj.hugeResv.delete(idx);
       k.mem.folioFlags[h] = FolioFlag.HUGETLB | FolioFlag.UPTODATE | FolioFlag.DIRTY;
       k.mem.owner[h] = obj.id;
       k.mem.index[h] = idx * per;
@@ -263,9 +291,11 @@ function hugetlbFaultLocked(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boo
     installHuge(k, mm, p, base, h, vmaProt(vma) | Attr.DIRTY | (vma.has(VM.WRITE) ? Attr.WRITE : 0));
     return;
   }
-  const reserved = vma.hugeResvOwner && vma.hugeResv !== null && vma.hugeResv.reserved.delete(idx);
+  const reserved = vma.hugeResvOwner && vma.hugeResv !== null && vma.hugeResv.reserved.has(idx);
   h = allocHugeFolio(k, p, reserved);
   if (h < 0) fail('SIGBUS', 'no free huge page');
+  // vma_commit_reservation: the owner's resv_map records the index as consumed.
+  if (reserved) vma.hugeResv?.reserved.delete(idx);
   if (vma.anonVma === 0) vma.anonVma = k.newAnonVma();
   k.mem.folioFlags[h] = FolioFlag.HUGETLB | FolioFlag.ANON | FolioFlag.UPTODATE;
   clearContent(k, h, per);
@@ -287,9 +317,11 @@ function setExclusive(k: Kernel, h: number, n: number, on: boolean): void {
 
 /**
  * hugetlb_wp: reuse an exclusive (or only-mapped) anonymous page, else copy
- * the whole huge page into a new one from the pool (SIGBUS when the pool is
- * empty; the kernel would then unmap the page from the children of the
- * reservation owner, which the model does not do).
+ * the whole huge page into a new one from the pool, outside any reservation
+ * (the owner's copy is cow_from_owner: its resv_map is not touched). When the
+ * pool has no page for the copy: a non-owner gets SIGBUS; the reservation
+ * owner takes the page away from the other private mappings of it
+ * (unmap_ref_private) and retries, which then reuses the page.
  */
 function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number, unshare = false): void {
   const c = k.fmt.codec;
@@ -300,18 +332,83 @@ function hugetlbWp(k: Kernel, mm: Mm, vma: Vma, p: HugePool, base: number, unsha
   const per = p.geo.pages;
   const attrs = c.attrs(st.lo, st.hi) & ~p.geo.attrs;
   const anon = (mem.folioFlags[h] & FolioFlag.ANON) !== 0;
-  if (anon && ((mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) !== 0 || mem.totalMapcount[h] === 1)) {
+  const reusable = (): boolean => anon && ((mem.pageFlags[h] & PageFlag.ANON_EXCLUSIVE) !== 0 || mem.totalMapcount[h] === 1);
+  if (reusable()) {
     setExclusive(k, h, per, true);
     if (!unshare) installHuge(k, mm, p, base, h, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG);
     return;
   }
   const nh = allocHugeFolio(k, p, false);
-  if (nh < 0) fail('SIGBUS', 'no free huge page for copy-on-write');
+  if (nh < 0) {
+    if (!vma.hugeResvOwner || vma.hugeResv === null) fail('SIGBUS', 'no free huge page for copy-on-write');
+    // The hugetlb fault mutex and VMA lock are dropped around unmap_ref_private; then retry_avoidcopy.
+    unmapRefPrivate(k, vma, h, base);
+    if (!reusable()) {
+      // The kernel loops (retry_avoidcopy) while another mapping of the page
+      // is at a different address (a child that mremapped it): a livelock
+      // the model does not reproduce.
+      fail('SIGBUS', 'no free huge page for copy-on-write, and the page is still mapped elsewhere after unmap_ref_private');
+    }
+    setExclusive(k, h, per, true);
+    if (!unshare) installHuge(k, mm, p, base, h, attrs | Attr.WRITE | Attr.DIRTY | Attr.YOUNG);
+    return;
+  }
   if (vma.anonVma === 0) vma.anonVma = k.newAnonVma();
   mem.folioFlags[nh] = FolioFlag.HUGETLB | FolioFlag.ANON | FolioFlag.UPTODATE;
   mem.content.copyWithin(nh, h, h + per);
   setExclusive(k, nh, per, true);
   installHuge(k, mm, p, base, nh, vmaProt(vma) | (unshare ? 0 : Attr.WRITE | Attr.DIRTY));
+}
+
+/**
+ * unmap_ref_private (mm/hugetlb.c): the reservation owner could not get a
+ * page for a COW of the huge page at `base` (folio h): every other private
+ * mapping of the same hugetlb file range that does not own reservations (the
+ * owner's fork children) loses its mapping of that folio, and its VMA is
+ * marked HPAGE_RESV_UNMAPPED, so that a later fault there is SIGBUS rather
+ * than a silently zero-filled page. The kernel zaps the children at the
+ * owner's address (unmap_hugepage_range with the folio as the reference
+ * page): only an entry there that maps this folio goes.
+ */
+function unmapRefPrivate(k: Kernel, vma: Vma, h: number, base: number): void {
+  const pgoff = vma.pgoffAt(base);
+  const per = pool(k, hugeSize(vma)).geo.pages;
+  const st = k.st;
+  for (const other of [...k.procs.values()]) {
+    for (const iv of other.vmas) {
+      if (iv === vma || iv.object !== vma.object || iv.has(VM.MAYSHARE) || iv.hugeResvOwner) continue;
+      // vma_interval_tree_foreach(pgoff): the VMA maps that file page.
+      if (pgoff < iv.pgoff || pgoff >= iv.pgoff + iv.pages) continue;
+      if (base < iv.start || base + per > iv.end) continue;
+      const kind = k.walker.seek(other, base, st);
+      if (kind !== Kind.LEAF || k.mem.headOf(k.fmt.codec.pfn(st.lo, st.hi)) !== h) continue;
+      iv.hugeResvUnmapped = true;
+      k.zap(other, base, base + per);
+    }
+  }
+}
+
+/**
+ * __unmap_hugepage_range (mm/hugetlb.c, since v6.9), called by the zap for
+ * every present hugetlb leaf before it is cleared: in the reservation
+ * owner's private mapping (__vma_private_lock: a private VMA holding the
+ * resv_map) an anonymous folio is flagged HPG_restore_reserve, and the index
+ * goes back to the resv_map as not consumed (vma_needs_reservation +
+ * vma_add_reservation: region_del). resv_huge_pages itself moves only when
+ * the folio is freed (releaseHugeFolio): at once when this was its last
+ * mapping, later when a fork child still maps it. So MADV_DONTNEED of a
+ * faulted page gives its reservation back (measured: free 3 resv 1 -> free 4
+ * resv 2), and munmap gives it back and drops it in the close
+ * (hugetlb_vm_op_close), net unchanged.
+ */
+export function hugetlbZapRestore(k: Kernel, mm: Mm, vpn: number, h: number): void {
+  const mem = k.mem;
+  if ((mem.folioFlags[h] & (FolioFlag.HUGETLB | FolioFlag.ANON)) !== (FolioFlag.HUGETLB | FolioFlag.ANON)) return;
+  const vma = mm.vmaAt(vpn);
+  if (!vma || vma.has(VM.MAYSHARE) || !vma.hugeResvOwner || vma.hugeResv === null) return;
+  mem.folioFlags[h] |= FolioFlag.HUGETLB_RESTORE_RESERVE;
+  const per = pool(k, hugeSize(vma)).geo.pages;
+  vma.hugeResv.reserved.add(Math.floor(vma.pgoffAt(vpn) / per));
 }
 
 /**

@@ -10,7 +10,7 @@ import { Mm } from './mm.js';
 import { KernelError, fail } from './errno.js';
 import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
-import { HugePool, checkSplit, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
+import { HugePool, checkSplit, hugetlbZapRestore, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
 import { devicePfnBase } from './pfnmap.js';
 import { shmemSwapIn, tryFreeSwapCache } from './swap.js';
@@ -324,6 +324,8 @@ class ZapVisitor extends BaseVisitor {
       // zap_present_ptes: the folio's dirty bit moves from the entry to the folio.
       const pfn = k.fmt.codec.pfn(lo, hi);
       if (k.mem.isFolioPage(pfn) && k.fmt.codec.has(lo, hi, Attr.DIRTY)) k.mem.folioFlags[k.mem.headOf(pfn)] |= FolioFlag.DIRTY;
+      // __unmap_hugepage_range: the reservation owner's zapped page gives its reservation back.
+      if (k.mem.isFolioPage(pfn) && (k.mem.folioFlags[k.mem.headOf(pfn)] & FolioFlag.HUGETLB) !== 0) hugetlbZapRestore(k, this.mm, vpn, k.mem.headOf(pfn));
     }
     const per = k.fmt.pagesPerEntry[level];
     const m = keep !== 0 ? makeMarker(k.fmt.codec, keep) : null;

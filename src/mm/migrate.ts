@@ -108,11 +108,12 @@ export function finishMigration(k: Kernel, mig: Migration): void {
   let nh: number;
   if ((flags & FolioFlag.HUGETLB) !== 0) {
     const p = pool(k, n * k.pageSize);
-    nh = p.free.length - p.resv > 0 ? (p.free.pop() as number) : -1;
+    nh = p.free.length > 0 && p.free.length - p.resv > 0 ? (p.free.pop() as number) : -1;
     if (nh < 0) fail('ENOMEM', 'no free huge page to migrate to');
     mem.renew(nh);
   } else nh = mem.allocFolio(Math.log2(n), flags & ~FolioFlag.LARGE_RMAPPABLE);
-  mem.folioFlags[nh] = flags;
+  // HPG_restore_reserve stays with the old folio: freeing it gives the reservation back.
+  mem.folioFlags[nh] = flags & ~FolioFlag.HUGETLB_RESTORE_RESERVE;
   mem.content.copyWithin(nh, h, h + n);
   for (let i = 0; i < n; i++) mem.pageFlags[nh + i] = mem.pageFlags[h + i];
   // The page cache and swap cache follow the folio.

@@ -568,6 +568,7 @@ function moveMapping(k: Kernel, mm: Mm, old: number, npages: number, dest: numbe
   // mremap_userfaultfd_prep: the registration moves with the mapping.
   moved.uffd = src.uffd;
   moved.hugeResvOwner = src.hugeResvOwner;
+  moved.hugeResvUnmapped = src.hugeResvUnmapped;
   src.hugeResvOwner = false;
   if (moved.object) moved.object.users++;
   if (src.isAnonymous && !src.isShared) {

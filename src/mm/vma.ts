@@ -111,6 +111,12 @@ export class Vma {
   hugeResv: ResvMap | null = null;
   /** HPAGE_RESV_OWNER: this mapping made the reservations (a forked child's copy did not). */
   hugeResvOwner = false;
+  /**
+   * HPAGE_RESV_UNMAPPED (mm/hugetlb.c): the reservation owner took a page of
+   * this (non-owner) private mapping away in a COW it could not satisfy
+   * (unmap_ref_private); every later fault on a none entry here is SIGBUS.
+   */
+  hugeResvUnmapped = false;
   /** The userfaultfd context the VMA is registered with (vm_userfaultfd_ctx). */
   uffd: UffdCtx | null = null;
   /** The hugetlb VMA lock (each VMA its own, as hugetlb_vm_op_open allocates one for a split piece). */
@@ -163,6 +169,7 @@ export class Vma {
     tail.uffd = this.uffd;
     tail.forkChild = this.forkChild;
     tail.hugeResvOwner = this.hugeResvOwner;
+    tail.hugeResvUnmapped = this.hugeResvUnmapped;
     this.end = vpn;
     if (tail.object) tail.object.users++;
     return tail;
