@@ -25,14 +25,7 @@ const GOLDEN = `${ROOT}conformance/golden/`;
 
 
 /** Scenario name -> why the model's output differs from the kernel's (the lead fixes src/). */
-export const KNOWN_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([
-  [
-    'madvise-free',
-    'model simplification (src/mm/syscalls.ts, madvise free): the kernel clears SWAPBACKED (lazyfree) through a per-CPU folio batch of 31 and ' +
-      'only when it is drained, so after MADV_FREE of 64 pages 62 are lazyfree (LazyFree 248 kB) and 2 still swap-backed; the model makes ' +
-      'all 64 lazyfree at once. Either model the 31-folio lru_lazyfree batch or mask LazyFree and SWAPBACKED after MADV_FREE',
-  ],
-]);
+export const KNOWN_DIFFERENCES: ReadonlyMap<string, string> = new Map<string, string>([]);
 
 const scenarios = readdirSync(SCENARIOS)
   .filter((f) => f.endsWith('.mms'))

@@ -1191,6 +1191,10 @@ for (const arch of ARCHES) {
       for (let i = 0; i < 8; i++) e.write(s + i * P, 1 + i);
       assert.equal(e.smaps(s).LazyFree, 0);
       fails(() => madvise(k, e.mm, s, 8 * P, 'free'), 'EINVAL');
+      // The four folios wait in the per-CPU lazyfree batch (src/mm/lru.ts); MADV_COLD drains it.
+      assert.equal(k.lru.lazyfree.length, 4);
+      assert.equal(e.smaps(s).LazyFree, 0);
+      madvise(k, e.mm, s, 4 * P, 'cold');
       assert.equal(e.smaps(s).LazyFree, 4 * P);
       assert.equal(e.smaps(s + 4 * P).LazyFree, 0);
       assert.equal(e.read(s + 4 * P), 5);

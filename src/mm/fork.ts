@@ -22,6 +22,7 @@ function copyWord(w: Word2): Word2 {
 }
 import { notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
+import { drainAfterFork } from './lru.js';
 import type { Mm } from './mm.js';
 import { VM, Vma } from './vma.js';
 
@@ -34,6 +35,7 @@ export function fork(k: Kernel, parent: Mm, name: string): Mm {
     k.exitMm(child);
     throw e;
   }
+  drainAfterFork(k);
   return child;
 }
 

@@ -1,7 +1,8 @@
 // The invariant checker (../shared/docs/kernel-semantics.md §10): recomputes
 // from the page tables alone what every counter should be, and compares.
 // - mapcounts: one per PTE mapping of a page, one "entire" per PMD/PUD leaf;
-// - refcount = mappings + page-cache references (+ 1024 per pin of a small folio...);
+// - refcount = mappings + page-cache references (+ 1024 per pin of a small folio,
+//   + 1 while queued in the per-CPU lazyfree batch...);
 // - rss counters and hugetlb usage per mm;
 // - page tables per level per mm (nr_ptes/nr_pmds/nr_puds), and the use
 //   count of each table;
@@ -221,6 +222,12 @@ export function checkInvariants(k: Kernel): string[] {
   } else if (swapRefs.size > 0) problems.push('swap entries without a swap device');
   // A folio being migrated is held by the migration (its isolation reference).
   for (const h of k.migrations.keys()) cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+  // A folio queued in the per-CPU lazyfree batch is held by the batch (src/mm/lru.ts), anonymous and small.
+  for (const h of k.lru.lazyfree) {
+    cacheRefs.set(h, (cacheRefs.get(h) ?? 0) + 1);
+    if ((mem.folioFlags[h] & FolioFlag.ANON) === 0 || mem.order[h] !== 0) problems.push(`folio ${h} in the lazyfree batch is not a small anonymous folio`);
+  }
+  if (k.lru.lazyfree.length >= 31) problems.push(`lazyfree batch holds ${k.lru.lazyfree.length} folios (a full batch is drained)`);
   const gup = gupRefs(k);
   const poolFree = new Set<number>();
   for (const p of k.hugePools.values()) for (const h of p.free) poolFree.add(h);

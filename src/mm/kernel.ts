@@ -19,6 +19,7 @@ import { releaseRecordsOf } from './pins.js';
 import type { UffdEvent } from './uffd.js';
 import type { SwapDevice } from '../mem/swap.js';
 import type { Migration } from './migrate.js';
+import { LruBatches } from './lru.js';
 
 /** Pages grabbed by one GUP call: pinned (FOLL_PIN) or referenced (FOLL_GET), released together. */
 export interface PinRecord {
@@ -81,6 +82,8 @@ export class Kernel {
   readonly hugePools = new Map<number, HugePool>();
   /** Head pfn of the huge zero folio once allocated (-1 before). */
   hugeZeroPfn = -1;
+  /** The per-CPU LRU batches (one CPU): MADV_FREE's lazyfree batch (src/mm/lru.ts). */
+  readonly lru = new LruBatches();
   /** Scratch walk state for point lookups (never held across calls that may re-enter). */
   readonly st: WalkState;
 

@@ -15,6 +15,7 @@ import { Leaf, decodeSoftleaf, makeMigrationEntry, newSoftleaf } from './softlea
 import { BaseVisitor, WALK_CONTINUE } from '../walk/walker.js';
 import { pool } from './hugetlb.js';
 import { VM } from './vma.js';
+import { lruAddDrain } from './lru.js';
 
 /** One folio being migrated: where its mappings were, and the new folio once copied. */
 export interface Migration {
@@ -71,6 +72,9 @@ export function startMigration(k: Kernel, mm: Mm, vpn: number): Migration | null
   const h = mem.headOf(page);
   const cacheRefs = [...k.objects.values()].some((o) => o.cache.get(mem.index[h]) === h) ? 1 : 0;
   const swapRefs = (mem.folioFlags[h] & FolioFlag.SWAPCACHE) !== 0 ? 1 : 0;
+  // The callers of migrate_pages drain the per-CPU LRU batches first (lru_cache_disable:
+  // __lru_add_drain_all), so a batch's reference never blocks a migration (src/mm/lru.ts).
+  lruAddDrain(k);
   // migrate_folio_move refuses folios with references beyond mappings and caches (pins, GUP).
   if (mem.maybeDmaPinned(h) || mem.refcount[h] !== mem.totalMapcount[h] + cacheRefs + swapRefs) return null;
   const entries = findMappings(k, h);

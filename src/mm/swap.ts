@@ -13,6 +13,7 @@ import { fit, vmaProt } from './pte.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf } from './softleaf.js';
 import { splitHugeLeaf } from './thp.js';
 import { VM, type Vma } from './vma.js';
+import { folioMarkLazyfree, lruAddDrain } from './lru.js';
 
 /** swapon: one device, type 0. */
 export function swapOn(k: Kernel): void {
@@ -122,6 +123,7 @@ function splitForReclaim(k: Kernel, mm: Mm, vpn: number): boolean {
 export function pageout(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
   const mem = k.mem;
   if (vma.has(VM.PFNMAP | VM.MIXEDMAP | VM.HUGETLB | VM.LOCKED)) return;
+  lruAddDrain(k); // madvise_pageout: lru_add_drain() before the walk
   for (let vpn = start; vpn < end; ) {
     const st = k.st;
     const kind = k.walker.seek(mm, vpn, st);
@@ -225,14 +227,17 @@ export function shmemSwapIn(k: Kernel, obj: { swapped: Map<number, number>; cach
 }
 
 /**
- * MADV_FREE (madvise_free_pte_range): anonymous pages mapped only here become
- * lazily freeable (clean, old, !SWAPBACKED); swap entries in the range are
- * freed; a large folio only partly covered is split first.
+ * MADV_FREE (madvise_free_single_vma + madvise_free_pte_range): anonymous
+ * pages mapped only here become clean and old and are queued for lazy freeing
+ * (folio_mark_lazyfree: they lose SWAPBACKED when the per-CPU batch is
+ * drained, src/mm/lru.ts); swap entries in the range are freed; a large folio
+ * only partly covered is split first.
  */
 export function madvFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: number): void {
   const c = k.fmt.codec;
   const mem = k.mem;
   if (!vma.isAnonymous || vma.isShared) fail('EINVAL', 'MADV_FREE needs private anonymous memory');
+  lruAddDrain(k); // madvise_free_single_vma drains this CPU's batches before the walk
   for (let vpn = start; vpn < end; ) {
     const st = k.st;
     const kind = k.walker.seek(mm, vpn, st);
@@ -285,7 +290,8 @@ export function madvFree(k: Kernel, mm: Mm, vma: Vma, start: number, end: number
       const e = c.leaf(c.pfnAt(elo, ehi, st.vpn + i * per), a & ~(Attr.DIRTY | Attr.YOUNG), st.level);
       k.walker.set(mm, k.rmap, slot, index + i, st.level, st.vpn + i * per, e.lo, e.hi);
     }
-    mem.folioFlags[h] &= ~(FolioFlag.DIRTY | FolioFlag.SWAPBACKED);
+    mem.folioFlags[h] &= ~FolioFlag.DIRTY;
+    folioMarkLazyfree(k, h);
     vpn = st.vpn + st.npages;
   }
 }

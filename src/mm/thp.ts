@@ -14,6 +14,7 @@ import type { Kernel } from './kernel.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
 import { VM, type Vma } from './vma.js';
+import { lruAddDrain } from './lru.js';
 
 export type ThpMode = 'always' | 'madvise' | 'never';
 export type MthpMode = ThpMode | 'inherit';
@@ -254,6 +255,7 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
   const mem = k.mem;
   // thp_vma_allowable_order(TVA_FORCED_COLLAPSE): the VMA must be able to hold a PMD THP at all.
   if (!k.fmt.leafAllowed[level] || !suitable(vma, vma.end - pages, pages)) fail('EINVAL', 'MADV_COLLAPSE on a VMA too small for a THP');
+  lruAddDrain(k); // madvise_collapse: lru_add_drain_all() before scanning (src/mm/lru.ts)
   let last: 'ok' | 'EINVAL' | 'EAGAIN' = 'ok';
   for (let base = Math.ceil(start / pages) * pages; base + pages <= end; base += pages) {
     const st = k.st;
