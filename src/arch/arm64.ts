@@ -77,6 +77,7 @@ export const arm64_4k: FormatSpec = {
   userVaBits: 48,
   codec: codec(4, 12, 36),
   pmdLevel: 1,
+  contpte: true,
 };
 
 /** arm64 with a 16K granule and 47-bit VA: 3 levels; cont-PTE 2M, cont-PMD 1G. */
@@ -91,6 +92,7 @@ export const arm64_16k: FormatSpec = {
   userVaBits: 47,
   codec: codec(3, 14, 34),
   pmdLevel: 1,
+  contpte: true,
 };
 
 /** arm64 with a 64K granule and 48-bit VA: 3 levels; cont-PTE 2M, 512M blocks, cont-PMD 16G. */
@@ -105,4 +107,5 @@ export const arm64_64k: FormatSpec = {
   userVaBits: 48,
   codec: codec(3, 16, 32),
   pmdLevel: 1,
+  contpte: true,
 };

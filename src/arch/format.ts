@@ -168,6 +168,14 @@ export interface FormatSpec {
   readonly codec: CodecSpec;
   /** The architecture's default hugetlb/THP facts, used by later layers. */
   readonly pmdLevel?: number;
+  /**
+   * The architecture folds a naturally aligned block of leaf-level entries
+   * that maps one large folio with the same permissions into a contiguous
+   * group on its own, and unfolds it before changing part of it (arm64
+   * CONFIG_ARM64_CONTPTE: arch/arm64/mm/contpte.c contpte_set_ptes,
+   * __contpte_try_fold, contpte_try_unfold). The group is the level's first.
+   */
+  readonly contpte?: boolean;
 }
 
 /** The decoded view of one entry that non-hot code works with. */

@@ -7,6 +7,7 @@ import { Attr, Kind } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { fail, notSupported } from './errno.js';
 import type { Kernel } from './kernel.js';
+import { foldRange, unfoldContig } from './contpte.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
 import { hugetlbFault } from './hugetlb.js';
@@ -123,7 +124,15 @@ export function handleFault(k: Kernel, mm: Mm, vpn: number, write: boolean, unsh
     return doFault(k, mm, vma, vpn, write);
   }
   if (kind === Kind.SWAP) throw new Error('non-present entry left after the non-present handling');
-  if ((write || unshare) && !k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) return doWpPage(k, mm, vma, vpn, unshare);
+  if ((write || unshare) && !k.fmt.codec.has(st.lo, st.hi, Attr.WRITE)) {
+    if (st.npages > 1) {
+      // do_wp_page changes one PTE of a contiguous block (arm64 contpte): the block unfolds first
+      // (contpte_try_unfold in ptep_clear_flush / contpte_ptep_set_access_flags).
+      unfoldContig(k, mm, st.slot, st.index, 0, st.vpn);
+      k.walker.seek(mm, vpn, st);
+    }
+    return doWpPage(k, mm, vma, vpn, unshare);
+  }
   // A spurious fault: the entry already allows the access; the retry succeeds.
 }
 
@@ -192,6 +201,7 @@ function doAnonymousPage(k: Kernel, mm: Mm, vma: Vma, vpn: number, write: boolea
     k.walker.seek(mm, start + i, k.st, 0, k.rmap);
     install(k, mm, vma, start + i, h + i, writeAttrs(vma));
   }
+  foldRange(k, mm, start, pages);
 }
 
 /** do_fault: file and shmem pages (do_read_fault / do_cow_fault / do_shared_fault). */

@@ -11,6 +11,7 @@ import { Attr, Kind } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
 import { splitHugeLeaf } from './thp.js';
+import { unfoldContig } from './contpte.js';
 import { hugetlbCopyForFork } from './hugetlb.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, makeMigrationEntry, newSoftleaf } from './softleaf.js';
 import { newUffdCtx, type UffdCtx } from './uffd.js';
@@ -107,6 +108,16 @@ class CopyVisitor extends BaseVisitor {
     // copy_hugetlb_page_range's huge_pte_alloc: a page of flagged tables (8xx 8M) needs its tables flagged in the child too.
     if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level]) k.walker.tableLeafTables(this.child, k.rmap, vpn);
     const per = k.fmt.pagesPerEntry[level];
+    if (level === 0 && npages > per && !this.vma.has(VM.HUGETLB) && this.parent.hasPinned && this.vma.isCow) {
+      // copy_present_ptes: a maybe-pinned folio is not copied as a batch but page by page
+      // (copy_present_page), write-protecting the parent's PTEs one at a time: a contiguous
+      // block (arm64 contpte) unfolds (ptep_set_wrprotect -> contpte_try_unfold).
+      const p0 = k.rmap.normalPage(lo, hi, level, vpn);
+      if (p0 >= 0 && mem.maybeDmaPinned(mem.headOf(p0))) {
+        unfoldContig(k, this.parent, slot, index, level, vpn);
+        return WALK_AGAIN;
+      }
+    }
     let copied = -1;
     for (let i = 0; i < k.walker.leafEntries(npages, level); i++) {
       const ev = vpn + i * per;

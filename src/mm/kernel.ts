@@ -10,6 +10,7 @@ import { Mm } from './mm.js';
 import { KernelError, fail } from './errno.js';
 import type { MappedObject, Vma } from './vma.js';
 import { splitHugeLeaf } from './thp.js';
+import { unfoldContig } from './contpte.js';
 import { HugePool, checkSplit, hugetlbZapRestore, releaseHugeFolio, releaseHugeObject, unreserveRange, unshareAt, unshareForSplit } from './hugetlb.js';
 import { VM } from './vma.js';
 import { devicePfnBase } from './pfnmap.js';
@@ -355,16 +356,3 @@ class ZapVisitor extends BaseVisitor {
   }
 }
 
-/** Rewrite a contiguous group as independent entries (arm64 contpte unfold) so part of it can change. */
-export function unfoldContig(k: Kernel, mm: Mm, slot: number, index: number, level: number, vpn: number): void {
-  const w = k.walker;
-  const c = k.fmt.codec;
-  const n = w.groupOf(w.lo(slot, index), w.hi(slot, index), level);
-  if (n === 0) throw new Error(`unfold: entry ${index} at ${k.fmt.levelNames[level]} is not a contiguous group`);
-  for (let i = 0; i < n; i++) {
-    const lo = w.lo(slot, index + i);
-    const hi = w.hi(slot, index + i);
-    const e = c.leaf(c.pfnAt(lo, hi, vpn + i * k.fmt.pagesPerEntry[level]), c.attrs(lo, hi) & ~(Attr.CONT | Attr.HUGE), level);
-    w.set(mm, k.rmap, slot, index + i, level, vpn + i * k.fmt.pagesPerEntry[level], e.lo, e.hi);
-  }
-}

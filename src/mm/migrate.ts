@@ -9,6 +9,7 @@ import { Attr, Kind, SwpFlag } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { fail } from './errno.js';
 import type { Kernel } from './kernel.js';
+import { tryFold } from './contpte.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
 import { Leaf, decodeSoftleaf, makeMigrationEntry, newSoftleaf } from './softleaf.js';
@@ -157,6 +158,7 @@ export function finishMigration(k: Kernel, mig: Migration): void {
     if (!leaf.exclusive && (flags & FolioFlag.ANON) !== 0) mem.pageFlags[pfn] &= ~PageFlag.ANON_EXCLUSIVE;
     const ne = c.leaf(pfn, fit(k.fmt, a | groupAttrs), st.level);
     k.walker.set(e.mm, k.rmap, st.slot, st.index, st.level, st.vpn, ne.lo, ne.hi);
+    if (groupAttrs === 0 && st.level === 0) tryFold(k, e.mm, st.slot, st.index, e.vpn); // set_pte_at: arm64 refolds a block
   }
   mig.newFolio = nh;
   k.migrations.delete(h);

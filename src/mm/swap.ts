@@ -12,6 +12,8 @@ import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf } from './softleaf.js';
 import { splitHugeLeaf } from './thp.js';
+import { unfoldContig } from './contpte.js';
+import { findMappings } from './migrate.js';
 import { VM, type Vma } from './vma.js';
 import { folioMarkLazyfree, lruAddDrain } from './lru.js';
 
@@ -110,7 +112,14 @@ function splitForReclaim(k: Kernel, mm: Mm, vpn: number): boolean {
     k.walker.seek(mm, vpn, st);
   }
   const pfn = k.fmt.codec.pfn(st.lo, st.hi);
-  return k.mem.isFolioPage(pfn) && k.mem.splitFolio(k.mem.headOf(pfn));
+  if (!k.mem.isFolioPage(pfn)) return false;
+  const h = k.mem.headOf(pfn);
+  // split_folio unmaps the folio and maps its pages back one by one (remap_page): contiguous blocks
+  // that mapped it (arm64 contpte) come back unfolded, each page now its own folio.
+  for (const e of findMappings(k, h)) {
+    if (k.walker.seek(e.mm, e.vpn, st) === Kind.LEAF && st.level === 0 && st.npages > 1) unfoldContig(k, e.mm, st.slot, st.index, 0, st.vpn);
+  }
+  return k.mem.splitFolio(h);
 }
 
 /**

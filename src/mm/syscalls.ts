@@ -5,7 +5,7 @@
 import { Attr, Kind } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { BaseVisitor, WALK_AGAIN, WALK_CONTINUE } from '../walk/walker.js';
-import { unfoldContig } from './kernel.js';
+import { foldLastEntries, unfoldContig } from './contpte.js';
 import { hasThp, madviseCollapse, pmdLevel as pmdLevelOf, pmdPages, splitHugeLeaf } from './thp.js';
 import { type HugePool, hugeSize, pool, reserveForMmap } from './hugetlb.js';
 import { allocDeviceRange } from './pfnmap.js';
@@ -245,6 +245,9 @@ export function mprotect(k: Kernel, mm: Mm, addr: number, length: number, prot: 
     } finally {
       mm.mergeAround(start, stopAt);
     }
+    // The kernel merges the VMAs first (vma_modify_flags) and then commits each present PTE of the
+    // range (ptep_modify_prot_commit -> set_ptes): arm64 refolds blocks whose last entry it rewrote.
+    for (const [s, e] of pieces) foldLastEntries(k, mm, s, e);
   }
   if (error) fail(error, 'mapping may not be made writable');
   if (stopAt < end) fail('ENOMEM', 'range not fully mapped');
@@ -310,6 +313,12 @@ export class ProtectVisitor extends BaseVisitor {
       // change_huge_pmd only for a whole leaf; part of one splits it first.
       if (npages > k.fmt.pagesPerEntry[level]) unfoldContig(k, this.mm, slot, index, level, vpn);
       else splitHugeLeaf(k, this.mm, slot, index, level, vpn);
+      return WALK_AGAIN;
+    }
+    if (level === 0 && npages > 1 && !this.vma.has(VM.HUGETLB)) {
+      // change_pte_range goes PTE by PTE (ptep_modify_prot_start unfolds an arm64 contpte
+      // block; the commit of its last entry folds it again if the block is still uniform).
+      unfoldContig(k, this.mm, slot, index, level, vpn);
       return WALK_AGAIN;
     }
     const per = k.fmt.pagesPerEntry[level];

@@ -11,6 +11,7 @@ import { Attr, Kind, type Format } from '../arch/index.js';
 import { FolioFlag, PageFlag } from '../mem/phys.js';
 import { fail } from './errno.js';
 import type { Kernel } from './kernel.js';
+import { foldRange } from './contpte.js';
 import type { Mm } from './mm.js';
 import { fit, vmaProt } from './pte.js';
 import { VM, type Vma } from './vma.js';
@@ -213,6 +214,8 @@ export function splitHugeLeaf(k: Kernel, mm: Mm, slot: number, index: number, le
     if ((attrs & Attr.DIRTY) !== 0) mem.folioFlags[h] |= FolioFlag.DIRTY;
   }
   k.walker.splitLeaf(mm, k.rmap, slot, index, level, vpn, pfn, k.fmt.pagesPerEntry[level - 1], attrs, table);
+  // The new PTEs map the folio block by block: arm64 folds them (set_pte_at -> contpte_try_fold).
+  if (level === 1) foldRange(k, mm, vpn, k.fmt.pagesPerEntry[level]);
 }
 
 /**

@@ -9,6 +9,7 @@
 import { Attr, Kind, SwpFlag } from '../arch/index.js';
 import { fail } from './errno.js';
 import type { Kernel } from './kernel.js';
+import { tryFold, unfoldContig } from './contpte.js';
 import type { Mm } from './mm.js';
 import { Leaf, MARKER, decodeSoftleaf, makeMarker, newSoftleaf } from './softleaf.js';
 import { hugeGeometry, hugeSize } from './hugetlb.js';
@@ -162,6 +163,12 @@ export function wpRange(k: Kernel, mm: Mm, v: Vma, s: number, e: number, enable:
       vpn += per - (vpn % per);
       continue;
     }
+    if (level === 0 && st.npages > 1 && !v.has(VM.HUGETLB)) {
+      // A contiguous block (arm64 contpte): change_pte_range unfolds it and protects PTE by PTE;
+      // the last entry's commit folds it again if it is still uniform.
+      unfoldContig(k, mm, st.slot, st.index, 0, st.vpn);
+      continue;
+    }
     if (level > 0 && !v.has(VM.HUGETLB) && (st.vpn < s || st.vpn + st.npages > e)) {
       // Part of a PMD: split it and protect the PTEs (a whole PMD keeps its huge mapping).
       if (kind !== Kind.LEAF) throw new Error('uffd-wp on part of a non-present huge entry');
@@ -201,7 +208,10 @@ export function wpRange(k: Kernel, mm: Mm, v: Vma, s: number, e: number, enable:
           if (f !== leaf.flags) out = c.swap(c.swpType(elo, ehi), c.swpOffset(elo, ehi), f);
         }
       }
-      if (out) k.walker.set(mm, k.rmap, slot, index + i, level, ev, out.lo, out.hi);
+      if (out) {
+        k.walker.set(mm, k.rmap, slot, index + i, level, ev, out.lo, out.hi);
+        if (level === 0 && !v.has(VM.HUGETLB)) tryFold(k, mm, slot, index + i, ev); // modify_prot_commit -> set_ptes
+      }
     }
     vpn = st.vpn + st.npages;
   }

@@ -644,7 +644,8 @@ export class Walker {
       r = v.leaf(vpn, n, level, lo, hi, slot, i);
       words = this.store.words;
       if (r === WALK_AGAIN) {
-        i--;
+        const i0 = Math.floor((start - tableVpn) * inv);
+        i = (i < i0 && groups ? this.groupStart(words, base, i0, level) : i) - 1;
         continue;
       }
       if (r === WALK_STOP) break;
@@ -702,7 +703,9 @@ export class Walker {
       words = this.store.words;
       if (r !== WALK_CONTINUE) {
         if (r === WALK_STOP) break;
-        if (r === WALK_AGAIN) i--;
+        // Re-read the entry; a group the walk backed up into may have been unfolded: never
+        // report a plain leaf that lies before the range.
+        if (r === WALK_AGAIN) i = (i < i0 ? this.groupStart(words, base, i0, 0) : i) - 1;
       }
     }
     if (r !== WALK_STOP && holeStart >= 0) r = v.hole(tableVpn + holeStart, iEnd - holeStart, 0);
