@@ -310,6 +310,21 @@ describe('arm64 codec (arch/arm64/include/asm/pgtable-hwdef.h, pgtable-prot.h, p
     assert.equal(kindOf(c, 0x12345003n, 0), Kind.LEAF); // 0b11 at the last level is a page
   });
 
+  test('writable clean = DBM with AP[2] set (pte_mkwrite_novma, pte_mkclean); DBM with AP[2] clear is hardware-dirty (pte_hw_dirty)', () => {
+    const clean = leafOf(c, 0x12345, Attr.VALID | Attr.USER | Attr.YOUNG | Attr.WRITE, 0);
+    assert.equal(clean & B(51), B(51), 'PTE_WRITE');
+    assert.equal(clean & RDONLY, RDONLY, 'the MMU faults the first write (or sets dirty through DBM)');
+    assert.equal(clean & B(55), 0n);
+    assert.equal(attrsOf(c, clean), Attr.VALID | Attr.USER | Attr.YOUNG | Attr.WRITE);
+    // The MMU's DBM update clears AP[2] only: dirty without the software bit.
+    const hwDirty = clean & ~RDONLY;
+    assert.equal(attrsOf(c, hwDirty), Attr.VALID | Attr.USER | Attr.YOUNG | Attr.WRITE | Attr.DIRTY);
+    // Dirty but read-only (pte_wrprotect of a dirty page keeps PTE_DIRTY, sets AP[2]).
+    const roDirty = leafOf(c, 0x12345, Attr.VALID | Attr.USER | Attr.DIRTY, 0);
+    assert.equal(roDirty & (RDONLY | B(55) | B(51)), RDONLY | B(55));
+    assert.equal(attrsOf(c, roDirty), Attr.VALID | Attr.USER | Attr.DIRTY);
+  });
+
   test('WRITE = DBM (51) with AP[2] (7) clear; read-only = AP[2] set; DIRTY 55, SPECIAL 56, UFFD_WP 58, UXN 54 as NX', () => {
     const rw = leafOf(c, 0x12345, Attr.VALID | Attr.USER | Attr.YOUNG | Attr.WRITE | Attr.DIRTY | Attr.NX, 0);
     assert.equal(rw, 0x00e8000012345f43n);

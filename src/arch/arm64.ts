@@ -39,7 +39,8 @@ function codec(nlevels: number, pageShift: number, pfnBits: number): CodecSpec {
     tableBits: bits(ARM64.VALID, ARM64.TABLE_OR_PAGE),
     attrs: {
       VALID: { set: bit(ARM64.VALID) },
-      WRITE: { set: bit(ARM64.DBM), clear: bit(ARM64.RDONLY) },
+      // pte_write = PTE_WRITE (DBM); AP[2] is the hwDirty rule below.
+      WRITE: { set: bit(ARM64.DBM) },
       USER: { set: bit(ARM64.USER) },
       YOUNG: { set: bit(ARM64.AF) },
       DIRTY: { set: bit(ARM64.DIRTY) },
@@ -61,6 +62,8 @@ function codec(nlevels: number, pageShift: number, pfnBits: number): CodecSpec {
       softDirty: NO_BITS, // arm64 has no soft-dirty
     },
     noneIgnore: NO_BITS,
+    // PTE_RDONLY unless writable and dirty (pte_mkwrite_novma/pte_mkclean/pte_mkdirty).
+    hwDirty: { bits: bit(ARM64.RDONLY) },
   };
 }
 

@@ -152,6 +152,14 @@ export interface CodecSpec {
    * Without it every entry of a group stores its own pfn (arm64 contpte, 8xx).
    */
   readonly napotPfn?: { readonly bits: number; readonly value: number };
+  /**
+   * Hardware dirty state (arm64 DBM): `bits` (AP[2], PTE_RDONLY) are set in
+   * every present leaf unless it is both WRITE and DIRTY, so the MMU takes a
+   * write to a writable clean page as the dirtying access (pte_mkwrite_novma,
+   * pte_mkclean, pte_mkdirty); a WRITE entry with `bits` clear is DIRTY even
+   * without the software dirty bit (pte_hw_dirty).
+   */
+  readonly hwDirty?: { readonly bits: Mask64 };
 }
 
 export interface FormatSpec {
@@ -222,6 +230,9 @@ export class EntryCodec {
   private readonly tableHi: Int32Array;
   /** Output of the encoders (no allocation per call). */
   readonly out: Word2 = { lo: 0, hi: 0 };
+  /** CodecSpec.hwDirty bits (0 without). */
+  private readonly hwDirtyLo: number;
+  private readonly hwDirtyHi: number;
   /** NAPOT groups (CodecSpec.napotPfn): the CONT bits, and 2^bits (0 without). */
   private readonly napotLo: number;
   private readonly napotHi: number;
@@ -276,6 +287,8 @@ export class EntryCodec {
       this.attrClearLo[i] = a.clear?.lo ?? 0;
       this.attrClearHi[i] = a.clear?.hi ?? 0;
     }
+    this.hwDirtyLo = (spec.hwDirty?.bits.lo ?? 0) | 0;
+    this.hwDirtyHi = (spec.hwDirty?.bits.hi ?? 0) | 0;
     const cont = spec.attrs.CONT?.set ?? NO_BITS;
     this.napotLo = spec.napotPfn ? cont.lo | 0 : 0;
     this.napotHi = spec.napotPfn ? cont.hi | 0 : 0;
@@ -359,6 +372,8 @@ export class EntryCodec {
       }
       if ((lo & sl) === sl && (hi & sh) === sh) a |= 1 << i;
     }
+    // pte_hw_dirty: writable with AP[2] clear.
+    if ((this.hwDirtyLo | this.hwDirtyHi) !== 0 && (a & Attr.WRITE) !== 0 && (lo & this.hwDirtyLo) === 0 && (hi & this.hwDirtyHi) === 0) a |= Attr.DIRTY;
     return (a & Attr.VALID) !== 0 ? a & ~this.attrInvalidOnly : a & ~this.attrValidOnly;
   }
 
@@ -383,6 +398,10 @@ export class EntryCodec {
         o.lo |= this.attrClearLo[i];
         o.hi |= this.attrClearHi[i];
       }
+    }
+    if ((this.hwDirtyLo | this.hwDirtyHi) !== 0 && (attrs & (Attr.WRITE | Attr.DIRTY)) !== (Attr.WRITE | Attr.DIRTY)) {
+      o.lo |= this.hwDirtyLo;
+      o.hi |= this.hwDirtyHi;
     }
     // pte_mknapot: every entry of the group stores the group's pfn with PPN[bits-1:0] = value.
     const stored = this.napotSpan !== 0 && (attrs & Attr.CONT) !== 0 ? pfn - (pfn % this.napotSpan) + this.napotValue : pfn;
