@@ -209,10 +209,17 @@ describe('ppc-8xx codec (nohash/32/pte-8xx.h, nohash/32/pgtable.h)', () => {
     assert.equal(kindOf(c, e, 0), Kind.SWAP);
   });
 
-  test('PROT_NONE (model): non-present with bit 1, still present to Linux', () => {
+  test('PROT_NONE is PAGE_NONE = _PAGE_BASE | _PAGE_NA (PRESENT|ACCESSED|NA = 0x221): present, no user access, not read-only', () => {
     const e = leafOf(c, 0xabc, Attr.PROTNONE | Attr.YOUNG, 0);
-    assert.equal(e & 0xfffn & ~0x600n, 0x22n);
+    assert.equal(e, 0xabc221n);
     assert.equal(kindOf(c, e, 0), Kind.LEAF);
+    assert.equal(attrsOf(c, e), Attr.PROTNONE | Attr.YOUNG, 'neither VALID nor USER to the model');
+    // Round trip, as fork and mprotect re-encode what they decode: still NA, never RO (0x600).
+    assert.equal(leafOf(c, 0xabc, attrsOf(c, e) | Attr.DIRTY, 0), 0xabc321n);
+    // A read-only page is PP = RO (0x600), which contains NA's bit: not PROT_NONE.
+    const ro = leafOf(c, 0xabc, Attr.VALID | Attr.USER | Attr.YOUNG, 0);
+    assert.equal(ro & 0x600n, 0x600n);
+    assert.equal(attrsOf(c, ro) & Attr.PROTNONE, 0);
   });
 });
 

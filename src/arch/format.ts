@@ -107,6 +107,12 @@ export interface AttrBits {
   readonly clear?: Mask64;
   /** The bits mean this attribute only in a valid (or only in an invalid) entry: x86 bit 8 is GLOBAL or PROTNONE. */
   readonly when?: 'valid' | 'invalid';
+  /**
+   * Decode under this mask: the attribute holds when (entry & exact) equals
+   * `set` exactly (8xx PAGE_NONE is PP = NA, 0x200 of the 0x600 field, whose
+   * 0x600 is read-only).
+   */
+  readonly exact?: Mask64;
 }
 
 export interface SwapLayout {
@@ -219,6 +225,8 @@ export class EntryCodec {
   readonly pfnLoShift: number;
   private readonly attrSetLo = new Int32Array(16);
   private readonly attrSetHi = new Int32Array(16);
+  private readonly attrExactLo = new Int32Array(16);
+  private readonly attrExactHi = new Int32Array(16);
   private readonly attrClearLo = new Int32Array(16);
   private readonly attrClearHi = new Int32Array(16);
   private readonly attrKnown: number;
@@ -230,6 +238,8 @@ export class EntryCodec {
   private readonly tableHi: Int32Array;
   /** Output of the encoders (no allocation per call). */
   readonly out: Word2 = { lo: 0, hi: 0 };
+  /** VALID and/or USER when all their bits are PROTNONE's too (see attrs()). */
+  private readonly protnoneHides: number;
   /** CodecSpec.hwDirty bits (0 without). */
   private readonly hwDirtyLo: number;
   private readonly hwDirtyHi: number;
@@ -284,9 +294,14 @@ export class EntryCodec {
       if ((a.set.lo | a.set.hi) === 0 && ((a.clear?.lo ?? 0) | (a.clear?.hi ?? 0)) !== 0) clearOnly |= 1 << i;
       this.attrSetLo[i] = a.set.lo;
       this.attrSetHi[i] = a.set.hi;
+      this.attrExactLo[i] = (a.exact ?? a.set).lo;
+      this.attrExactHi[i] = (a.exact ?? a.set).hi;
       this.attrClearLo[i] = a.clear?.lo ?? 0;
       this.attrClearHi[i] = a.clear?.hi ?? 0;
     }
+    const pn = spec.attrs.PROTNONE?.set ?? NO_BITS;
+    const within = (m: Mask64 | undefined): boolean => m !== undefined && spec.attrs.PROTNONE !== undefined && (m.lo | m.hi) !== 0 && (m.lo & ~pn.lo) === 0 && (m.hi & ~pn.hi) === 0;
+    this.protnoneHides = (within(spec.attrs.VALID?.set) ? Attr.VALID : 0) | (within(spec.attrs.USER?.set) ? Attr.USER : 0);
     this.hwDirtyLo = (spec.hwDirty?.bits.lo ?? 0) | 0;
     this.hwDirtyHi = (spec.hwDirty?.bits.hi ?? 0) | 0;
     const cont = spec.attrs.CONT?.set ?? NO_BITS;
@@ -370,10 +385,14 @@ export class EntryCodec {
         if ((this.attrClearOnly & (1 << i)) !== 0 && (lo & this.attrClearLo[i]) === 0 && (hi & this.attrClearHi[i]) === 0) a |= 1 << i;
         continue;
       }
-      if ((lo & sl) === sl && (hi & sh) === sh) a |= 1 << i;
+      if ((lo & this.attrExactLo[i]) === sl && (hi & this.attrExactHi[i]) === sh) a |= 1 << i;
     }
+
     // pte_hw_dirty: writable with AP[2] clear.
     if ((this.hwDirtyLo | this.hwDirtyHi) !== 0 && (a & Attr.WRITE) !== 0 && (lo & this.hwDirtyLo) === 0 && (hi & this.hwDirtyHi) === 0) a |= Attr.DIRTY;
+    // PAGE_NONE is neither VALID nor USER in the model's vocabulary (present to Linux, no access);
+    // where those bits are PROTNONE's own (book3s64 and 8xx PAGE_NONE keep PRESENT), say so.
+    if ((a & Attr.PROTNONE) !== 0) a &= ~this.protnoneHides;
     return (a & Attr.VALID) !== 0 ? a & ~this.attrInvalidOnly : a & ~this.attrValidOnly;
   }
 

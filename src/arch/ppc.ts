@@ -35,12 +35,11 @@
 // (TASK_SIZE_USER64: 64TB with 4K pages, 4PB with 64K pages on book3s).
 // Entries live big-endian in memory (pte_raw); the model stores pte_val.
 //
-// Model deviations (docs/architectures.md): 8xx PROT_NONE is a non-present
-// entry marked with bit 1 (the kernel's PAGE_NONE is PRESENT | NA, which the
-// MMU sees as valid-with-no-access; the codec wants PROT_NONE entries
-// non-valid); 8xx 512K and 8M pages and the hugepd layout need walker support
-// (proposed patches); book3s swap PTEs lack _PAGE_PTE; hash THP PMDs lack
-// H_PAGE_THP_HUGE.
+// 8xx PAGE_NONE is PRESENT | ACCESSED | NA: PROTNONE decodes with an exact
+// match on the PP field (NA = 0x200 of 0x600; RO is 0x600). 16K/512K pages are
+// two group sizes of the PTE level, 8M pages flagged tables (format.ts).
+// Model deviations (docs/architectures.md): book3s swap PTEs lack _PAGE_PTE;
+// hash THP PMDs lack H_PAGE_THP_HUGE.
 import { bit, bits, NO_BITS, type Mask64 } from './bits.js';
 import { Attr, type AttrBits, type CodecSpec, type FormatSpec, type LevelSpec } from './format.js';
 
@@ -109,9 +108,9 @@ export function ppc8xxSpec(clearOnly: boolean): FormatSpec {
   const c: CodecSpec = {
     pfnShift: 12,
     pfnBits: 20, // PTE_RPN_SHIFT = PAGE_SHIFT, 32-bit physical addresses
-    // pte_present = _PAGE_PRESENT, plus the model's PROT_NONE marker (bit 1);
+    // pte_present = _PAGE_PRESENT (PAGE_NONE keeps it);
     // pmd_present = _PMD_PRESENT.
-    presentMask: [v(P.PRESENT | P.NO_CACHE), v(P.PMD_PRESENT)],
+    presentMask: [v(P.PRESENT), v(P.PMD_PRESENT)],
     // No leaves in the PGD: every page size goes through a PTE table.
     leafTest: [
       { mask: NO_BITS, value: NO_BITS },
@@ -122,16 +121,17 @@ export function ppc8xxSpec(clearOnly: boolean): FormatSpec {
     tableBits: v(P.PMD_PRESENT | P.PMD_USER),
     attrs: {
       VALID: { set: v(P.PRESENT) },
-      // pte_write = !(pte & _PAGE_RO); pte_wrprotect sets _PAGE_RO.
-      WRITE: { set: NO_BITS, clear: v(P.RO) },
+      // pte_write = !(pte & _PAGE_RO); pte_wrprotect sets _PAGE_RO. PAGE_NONE's PP field is NA, not RO.
+      WRITE: { set: NO_BITS, clear: v(P.RO), when: 'valid' },
       // No user bit in 8xx PTEs (user/kernel is _PMD_USER in the PMD, kernel
       // PTEs carry _PAGE_SH): every present user PTE is a user page.
       USER: { set: v(P.PRESENT) },
       YOUNG: { set: v(P.ACCESSED) },
       DIRTY: { set: v(P.DIRTY) },
       SPECIAL: { set: v(P.SPECIAL) },
-      PCD: { set: v(P.NO_CACHE), when: 'valid' },
-      PROTNONE: { set: v(P.NO_CACHE), when: 'invalid' },
+      PCD: { set: v(P.NO_CACHE) },
+      // PAGE_NONE = _PAGE_BASE | _PAGE_NA: present (to the MMU too), PP = NA, no user access.
+      PROTNONE: { set: v(P.PRESENT | P.NA), exact: v(P.PRESENT | P.RO) },
       CONT: { set: v(P.SPS) },
       HUGE: { set: v(P.HUGE) },
       ...nxClear(clearOnly, v(P.EXEC)),
