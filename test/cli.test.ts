@@ -196,3 +196,38 @@ describe('mmsim formats and help', () => {
     assert.equal(f.out(), usage);
   });
 });
+
+describe('--arch NAME (run and vtop): the scenario on another page-table format', () => {
+  const text = 'A = mmap 64K rw private anon\nwrite A+0 64K\nshow status\n';
+  it('run --arch replaces the arch line: the same scenario, another format\'s page-table counts', () => {
+    const x = fake({ 'a.mms': text });
+    assert.equal(runFiles(['run', 'a.mms'], x.io), 0);
+    assert.match(x.out(), /VmPTE:\s+12 kB/, 'x86-64: a PUD, a PMD and a PTE table');
+    const r = fake({ 'a.mms': `arch x86_64\n${text}` });
+    assert.equal(runFiles(['run', '--arch', 'riscv64-sv39', 'a.mms'], r.io), 0);
+    assert.match(r.out(), /VmPTE:\s+8 kB/, 'Sv39: the PUD is folded into the PGD');
+    const p = fake({ 'a.mms': text });
+    assert.equal(runFiles(['run', 'a.mms', '--arch', 'ppc-8xx'], p.io), 0);
+    assert.match(p.out(), /VmPTE:\s+4 kB/, '8xx: one 4K table of 32-bit PTEs');
+  });
+
+  it('vtop --arch walks the tables of that format', () => {
+    const v = fake({ 'a.mms': text });
+    assert.equal(runFiles(['vtop', '--arch', 'arm64-4k', 'a.mms', 'A+4K'], v.io), 0);
+    assert.match(v.out(), /\(arm64-4k: arm64 4k granule, 48-bit VA/);
+    assert.match(v.out(), /pte\[\d+\].* DBM .*-> 4K page/);
+  });
+
+  it('an unknown or missing format is exit code 2 with the list of known ones', () => {
+    const u = fake({ 'a.mms': text });
+    assert.equal(runFiles(['run', '--arch', 'vax', 'a.mms'], u.io), 2);
+    assert.match(u.err(), /^mmsim run: unknown architecture 'vax' \(known: x86_64, /);
+    assert.equal(u.out(), '');
+    const m = fake({ 'a.mms': text });
+    assert.equal(runFiles(['run', 'a.mms', '--arch'], m.io), 2);
+    assert.match(m.err(), /--arch needs a format name/);
+    const w = fake({ 'a.mms': text });
+    assert.equal(runFiles(['vtop', '--arch', 'vax', 'a.mms', 'A+0'], w.io), 2);
+    assert.match(w.err(), /unknown architecture 'vax'/);
+  });
+});

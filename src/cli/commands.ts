@@ -1,7 +1,7 @@
 // Command-line front end, kept free of process globals so tests can drive it.
 import { formatNames, getFormat } from '../arch/index.js';
 import { ScenarioError } from '../scenario/parse.js';
-import { readScenario } from './read.js';
+import { archOption, readScenario } from './read.js';
 import { runScenario, type RunResult } from '../scenario/run.js';
 import { conformFiles } from './conform.js';
 import { xlatCommand, xlatUsage } from './xlat.js';
@@ -19,6 +19,7 @@ commands:
   run FILE...        run .mms scenarios on the model and print the canonical output
                      --json        one JSON object per file (records of every show/error/assert)
                      --no-check    do not run the invariant checker after every statement
+                     --arch NAME   run on that page-table format instead of the file's arch line
   conform FILE...    run scenarios on the model and on the real kernel and compare (root, Linux, gcc)
                      --json, --record (write conformance/golden/NAME.out), --harness BIN
   formats            list the page-table formats (arch names)
@@ -26,7 +27,7 @@ commands:
                      translate addresses through a page-table image (lines 'PADDR: VALUE');
                      --kroot, --va-bits, --levels, --pa-bits, --hugepd, --json (mmsim xlat --help)
   vtop FILE ADDR     run a scenario, then walk ADDR (REGION+OFF) level by level in its page tables;
-                     --as PROC, --json (mmsim vtop --help)
+                     --arch NAME, --as PROC, --json (mmsim vtop --help)
   help               this text
 
 exit codes: 0 ok, 1 an assertion failed, 2 the scenario is malformed or cannot run
@@ -54,14 +55,26 @@ export function runFiles(argv: string[], io: Io): number {
     io.err(`mmsim: unknown command '${cmd}'\n${usage}`);
     return 2;
   }
-  const json = rest.includes('--json');
-  const check = !rest.includes('--no-check');
-  const bad = rest.find((a) => a.startsWith('--') && a !== '--json' && a !== '--no-check');
-  if (bad) {
-    io.err(`mmsim run: unknown option '${bad}'\n`);
-    return 2;
+  let json = false;
+  let check = true;
+  let arch: string | undefined;
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--json') json = true;
+    else if (a === '--no-check') check = false;
+    else if (a === '--arch') {
+      const r = archOption(rest[++i]);
+      if ('error' in r) {
+        io.err(`mmsim run: ${r.error}\n`);
+        return 2;
+      }
+      arch = r.arch;
+    } else if (a.startsWith('--')) {
+      io.err(`mmsim run: unknown option '${a}'\n`);
+      return 2;
+    } else files.push(a);
   }
-  const files = rest.filter((a) => !a.startsWith('--'));
   if (files.length === 0) {
     io.err('mmsim run: no scenario files given\n');
     return 2;
@@ -70,7 +83,7 @@ export function runFiles(argv: string[], io: Io): number {
   for (const file of files) {
     let result: RunResult;
     try {
-      result = runScenario(readScenario(io.readFile, file), { checkInvariants: check });
+      result = runScenario(readScenario(io.readFile, file, arch), { checkInvariants: check });
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       result = { exitCode: 2, output: '', records: [], error: e.message };

@@ -20,13 +20,14 @@ import { runScenario, type RunResult } from '../scenario/run.js';
 import { parseSize } from '../scenario/size.js';
 import { WalkState } from '../walk/walker.js';
 import type { Io } from './commands.js';
-import { readScenario } from './read.js';
+import { archOption, readScenario } from './read.js';
 import { formatResult, jsonResult, parseAddr } from './xlat.js';
 
-export const vtopUsage = `usage: mmsim vtop FILE.mms ADDR [--as PROC] [--json]
+export const vtopUsage = `usage: mmsim vtop [--arch NAME] FILE.mms ADDR [--as PROC] [--json]
   run the scenario on the model, then translate ADDR (REGION, REGION+OFF, PROC:REGION+OFF or a
   hex address) through PROC's page tables (default: the process current at the end) with the
-  hardware decoder of the scenario's arch, level by level, and compare with the model's walk
+  hardware decoder of the scenario's arch, level by level, and compare with the model's walk;
+  --arch NAME runs the scenario on that format instead of its arch line
 exit codes: 0 translated, 1 not mapped, 2 the scenario or ADDR is malformed
 `;
 
@@ -167,10 +168,16 @@ export function vtopCommand(argv: string[], io: Io): number {
   let target: string | undefined;
   let as: string | undefined;
   let json = false;
+  let arch: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') json = true;
     else if (a === '--as') as = argv[++i];
+    else if (a === '--arch') {
+      const r = archOption(argv[++i]);
+      if ('error' in r) return usageError(io, r.error);
+      arch = r.arch;
+    }
     else if (a.startsWith('--')) return usageError(io, `unknown option '${a}'`);
     else if (file === undefined) file = a;
     else if (target === undefined) target = a;
@@ -182,7 +189,7 @@ export function vtopCommand(argv: string[], io: Io): number {
   let scn: Scenario;
   let full: RunResult;
   try {
-    scn = readScenario(io.readFile, file);
+    scn = readScenario(io.readFile, file, arch);
     full = runScenario(scn, { checkInvariants: false });
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
