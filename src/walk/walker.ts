@@ -573,6 +573,18 @@ export class Walker {
     let i = Math.floor((start - tableVpn) * inv);
     const iEnd = Math.min(this.entries[level], Math.ceil((end - tableVpn) * inv));
     const groups = this.maxGroup[level] !== 0;
+    // The level's group kinds in locals (see groupOf): no call per leaf.
+    const gb = level * GROUP_KINDS;
+    const gmLo = this.gMaskLo[level];
+    const gmHi = this.gMaskHi[level];
+    const g0n = this.gEntries[gb];
+    const g0Lo = this.gValLo[gb];
+    const g0Hi = this.gValHi[gb];
+    const g1n = this.gEntries[gb + 1];
+    const g1Lo = this.gValLo[gb + 1];
+    const g1Hi = this.gValHi[gb + 1];
+    const pLo = this.codec.presentLo[level];
+    const pHi = this.codec.presentHi[level];
     const validLo = this.validLo;
     const validHi = this.validHi;
     const leafMaskLo = this.leafMaskLo[level];
@@ -634,8 +646,11 @@ export class Walker {
       }
       let n = ppe;
       let step = 0;
-      if (groups) {
-        const g = this.groupOf(lo, hi, level);
+      // A present leaf (tables were handled above) whose group bits name a kind: groupOf, inlined (GROUP_KINDS = 2).
+      const mLo = lo & gmLo;
+      const mHi = hi & gmHi;
+      if ((mLo | mHi) !== 0 && ((lo & pLo) | (hi & pHi)) !== 0) {
+        const g = mLo === g0Lo && mHi === g0Hi ? g0n : g1n !== 0 && mLo === g1Lo && mHi === g1Hi ? g1n : 0;
         if (g !== 0) {
           n = ppe * g;
           step = g - 1;
@@ -677,6 +692,16 @@ export class Walker {
     }
     r = WALK_CONTINUE;
     const groups = this.maxGroup[0] !== 0;
+    const gmLo = this.gMaskLo[0];
+    const gmHi = this.gMaskHi[0];
+    const g0n = this.gEntries[0];
+    const g0Lo = this.gValLo[0];
+    const g0Hi = this.gValHi[0];
+    const g1n = this.gEntries[1];
+    const g1Lo = this.gValLo[1];
+    const g1Hi = this.gValHi[1];
+    const pLo = this.codec.presentLo[0];
+    const pHi = this.codec.presentHi[0];
     let words = this.store.words;
     let i = i0;
     if (groups) i = this.groupStart(words, base, i, 0);
@@ -693,7 +718,10 @@ export class Walker {
         holeStart = -1;
         if (r === WALK_STOP) break;
       }
-      const g = groups ? this.groupOf(lo, hi, 0) : 0;
+      // groupOf, inlined (level 0 holds no tables).
+      const mLo = lo & gmLo;
+      const mHi = hi & gmHi;
+      const g = (mLo | mHi) === 0 || ((lo & pLo) | (hi & pHi)) === 0 ? 0 : mLo === g0Lo && mHi === g0Hi ? g0n : g1n !== 0 && mLo === g1Lo && mHi === g1Hi ? g1n : 0;
       if (g === 0) {
         r = v.leaf(tableVpn + i, 1, 0, lo, hi, slot, i);
       } else {
