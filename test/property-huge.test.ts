@@ -25,7 +25,7 @@ import { pool, setPoolSize } from '../src/mm/hugetlb.js';
 import { Kernel, type KernelOptions } from '../src/mm/kernel.js';
 import type { Mm } from '../src/mm/mm.js';
 import { MAP, MREMAP, PROT, madvise, mmap, mprotect, mremap, munmap, readRange, writeRange, type Advice } from '../src/mm/syscalls.js';
-import { pmdPages } from '../src/mm/thp.js';
+import { hasThp, pmdPages } from '../src/mm/thp.js';
 import { VM, type Vma } from '../src/mm/vma.js';
 import { Rng } from './helpers/prng.js';
 import { RunBase, Stats, assertTornDown, entryState, envArch, envOps, seedsFor, show, type Outcome } from './helpers/prop2/harness.js';
@@ -43,19 +43,32 @@ export const KNOWN_BUGS: ReadonlyMap<string, string> = new Map<string, string>([
 ]);
 
 const PREFIX = 'HUGE';
-/** Sequences per format (ops each); arm64-64k keeps PMD THP off (512M PMDs) and uses 2M mTHP and cont-PTE hugetlb. */
+/**
+ * Sequences per format (ops each); arm64-64k keeps PMD THP off (512M PMDs) and uses 2M mTHP and cont-PTE hugetlb;
+ * arm64-4k folds mTHP blocks (contpte); ppc-8xx has no THP and uses 8M (flagged tables) or 512K (SPS|HUGE) pages,
+ * with the hugepd layout in one variant.
+ */
 const RUNS: readonly { arch: string; seeds: number; ops: number }[] = [
   { arch: 'x86_64', seeds: 3, ops: 500 },
   { arch: 'arm64-4k', seeds: 2, ops: 450 },
   { arch: 'arm64-64k', seeds: 2, ops: 450 },
+  { arch: 'ppc-8xx', seeds: 3, ops: 400 },
 ];
 const MAX_PROCS = 4;
 const HUGE_BYTES = 2 * 1024 * 1024;
+
+/** The hugetlb page size of a sequence: 2M, or on the 8xx 8M (flagged tables) and 512K (a 128-PTE group). */
+function hugeBytesFor(arch: string, variant: number): number {
+  if (arch !== 'ppc-8xx') return HUGE_BYTES;
+  return variant % 3 === 1 ? 512 * 1024 : 8 * 1024 * 1024;
+}
 const NREG = 6;
 const stats = new Stats();
 
 /** Kernel options per sequence: THP policy, huge zero page, mTHP knobs. */
 function kernelOptions(arch: string, variant: number): KernelOptions {
+  // No THP on the 8xx; its legacy hugepd layout in one variant of three.
+  if (arch === 'ppc-8xx') return { hugepd: variant % 3 === 2 };
   if (arch === 'arm64-64k') {
     // The PMD size (512M) stays off; 2M (order 5) and 256K (order 2) mTHP instead.
     return variant % 2 === 0
@@ -144,8 +157,11 @@ const PROTS: readonly (readonly [number, number])[] = [
 class Run extends RunBase {
   readonly k: Kernel;
   readonly P: number;
-  /** Base pages per 2M hugetlb page, and per PMD THP. */
+  /** Base pages per hugetlb page (2M, or the 8xx size), and per PMD THP. */
   readonly U: number;
+  /** hugetlb page size in bytes (this.U pages). */
+  readonly H: number;
+  readonly hasThp: boolean;
   readonly T: number;
   readonly thpPmd: boolean;
   readonly rng: Rng;
@@ -166,7 +182,9 @@ class Run extends RunBase {
     this.k = new Kernel({ ...kernelOptions(arch, variant), arch });
     const k = this.k;
     this.P = k.pageSize;
-    this.U = HUGE_BYTES / this.P;
+    this.H = hugeBytesFor(arch, variant);
+    this.U = this.H / this.P;
+    this.hasThp = hasThp(k.fmt);
     this.T = pmdPages(k);
     this.thpPmd = this.T === this.U;
     this.rng = new Rng(seed);
@@ -175,7 +193,7 @@ class Run extends RunBase {
     this.base = f.pagesPerEntry[f.nlevels - 1];
     this.RS = 4 * this.U;
     this.startPool = 6 + this.rng.int(6);
-    setPoolSize(k, HUGE_BYTES, this.startPool);
+    setPoolSize(k, this.H, this.startPool);
     this.nr = this.F = this.startPool;
     const mm = k.spawn('main');
     this.mainPid = mm.pid;
@@ -580,7 +598,7 @@ class Run extends RunBase {
         return;
       }
       case 'pool': {
-        this.call(what, () => setPoolSize(this.k, HUGE_BYTES, op.n));
+        this.call(what, () => setPoolSize(this.k, this.H, op.n));
         while (this.nr < op.n) {
           this.nr++;
           this.F++;
@@ -654,7 +672,7 @@ class Run extends RunBase {
       // hugetlb_acct_memory: resv + n <= free, and n <= free (allowed_mems_nr; matters while resv is -1).
       if (huge && !op.noreserve && (n / U > this.avail || n / U > this.F)) want = 'ENOMEM';
     }
-    const got = this.call(what, () => mmap(this.k, p.mm, { addr: op.addr, length: op.len, prot: op.prot, flags, hugeBytes: huge ? HUGE_BYTES : undefined }));
+    const got = this.call(what, () => mmap(this.k, p.mm, { addr: op.addr, length: op.len, prot: op.prot, flags, hugeBytes: huge ? this.H : undefined }));
     this.expect('mmap', what, got, [want]);
     if (!('value' in got)) return;
     if (got.value !== op.addr) this.fail(`${what}: MAP_FIXED returned 0x${got.value.toString(16)}`);
@@ -684,7 +702,9 @@ class Run extends RunBase {
     const p = this.proc(op.pid);
     const start = op.addr / this.P;
     const n = Math.ceil(op.len / this.P);
-    const want: Outcome = this.badHugeSplit(p, start) || this.badHugeSplit(p, start + n) ? 'EINVAL' : 'ok';
+    // do_vmi_munmap: a range past TASK_SIZE is EINVAL (reachable on the 8xx's 2 GiB user space).
+    const past = start + n > this.k.fmt.userPages;
+    const want: Outcome = past || this.badHugeSplit(p, start) || this.badHugeSplit(p, start + n) ? 'EINVAL' : 'ok';
     const got = this.call(what, () => munmap(this.k, p.mm, op.addr, op.len));
     this.expect('munmap', what, got, [want]);
     if (want === 'ok') this.unmapPages(p, start, n);
@@ -732,6 +752,11 @@ class Run extends RunBase {
     const hole = !p.mm.fullyMapped(start, end);
     let allowed: Outcome[] = [hole ? 'ENOMEM' : 'ok'];
     const apply: (() => void)[] = [];
+    if (!this.hasThp && (op.advice === 'hugepage' || op.advice === 'nohugepage' || op.advice === 'collapse')) {
+      // No CONFIG_TRANSPARENT_HUGEPAGE (the 8xx): madvise_behavior_valid refuses the advice before the range.
+      this.expect('madvise', what, this.call(what, () => madvise(this.k, p.mm, op.addr, op.len, op.advice)), ['EINVAL']);
+      return;
+    }
     switch (op.advice) {
       case 'hugepage':
       case 'nohugepage': {
@@ -859,7 +884,7 @@ class Run extends RunBase {
         if (old + oldN > vma.end) want = 'EFAULT';
         else if (dontunmap && huge) want = 'EINVAL';
         else if (fixed && (this.badHugeSplit(p, dest) || this.badHugeSplit(p, dest + newN))) want = 'EINVAL';
-        else if (!fixed && newN > oldN && !(vma.end === old + oldN && p.mm.overlapping(vma.end, vma.end + newN - oldN).length === 0) && (op.flags & MREMAP.MAYMOVE) === 0) want = 'ENOMEM';
+        else if (!fixed && newN > oldN && !(vma.end === old + oldN && old + newN <= this.k.fmt.userPages && p.mm.overlapping(vma.end, vma.end + newN - oldN).length === 0) && (op.flags & MREMAP.MAYMOVE) === 0) want = 'ENOMEM'; // vma_expandable: not past TASK_SIZE either
       }
     }
     const got = this.call(what, () => mremap(this.k, p.mm, op.addr, op.oldLen, op.newLen, op.flags, op.newAddr ?? undefined));
@@ -920,7 +945,7 @@ class Run extends RunBase {
 
   /** Pool counts, VMA coverage, and the huge mappings the shadow expects. */
   checkShadow(after: string): void {
-    const pl = pool(this.k, HUGE_BYTES);
+    const pl = pool(this.k, this.H);
     if (pl.free.length !== this.F || pl.resv !== this.R || pl.nr !== this.nr) {
       this.fail(`after ${after}: hugetlb pool free ${pl.free.length} resv ${pl.resv} nr ${pl.nr}, the shadow says free ${this.F} resv ${this.R} nr ${this.nr}`);
     }
@@ -1005,13 +1030,13 @@ class Run extends RunBase {
     }
     this.checkInvariants(this.k, 'the final exits');
     this.checkShadow('the final exits');
-    const pl = pool(this.k, HUGE_BYTES);
+    const pl = pool(this.k, this.H);
     assert.equal(pl.resv, 0, 'hugetlb reservations left');
     assert.equal(pl.free.length, pl.nr, 'hugetlb pages still in use');
-    setPoolSize(this.k, HUGE_BYTES, this.startPool);
+    setPoolSize(this.k, this.H, this.startPool);
     assert.equal(pl.nr, this.startPool, 'the pool is back to its start');
     assert.equal(pl.free.length, this.startPool);
-    setPoolSize(this.k, HUGE_BYTES, 0);
+    setPoolSize(this.k, this.H, 0);
     assertTornDown(this.k, this.allMms);
   }
 }
