@@ -9,7 +9,9 @@
 // - a range walk that recurses once per *table* with a tight loop over its
 //   entries, calling a visitor per leaf and per run of empty entries (KVM
 //   kvm_pgtable_walk with LEAF/TABLE_PRE/TABLE_POST);
-// - a leaf of any size (PTE, PMD, PUD, a contiguous group) is ONE step;
+// - a leaf of any size (PTE, PMD, PUD, a contiguous group of any of a level's
+//   sizes, an 8xx 8M page over flagged tables or its hugepd form) is ONE step,
+//   reported from its first entry; consumers rewrite its leafEntries() entries;
 // - every entry change goes through set(), which tells the address space's
 //   observer (KVM x86 handle_changed_spte): accounting cannot drift.
 import { GROUP_KINDS, type Format } from '../arch/format.js';
