@@ -24,6 +24,8 @@ export function treeImage(tree: Tree): Buffer {
   if (store.stride !== 512) throw new Error('the C baseline is x86-64 only');
   let slots = 0;
   for (let s = 0; s < store.slotLevel.length; s++) if (store.slotLevel[s] >= 0) slots = s + 1;
+  // Every x86-64 table has 512 entries, so slot s starts at word s * 1024 (TableStore carves in order).
+  for (let s = 0; s < slots; s++) if (store.slotBase[s] !== s * 1024) throw new Error(`slot ${s} is not at word ${s * 1024}`);
   const words = store.words.subarray(0, slots * 1024);
   const map = store.slotOfPfnPlus1;
   const header = new Uint32Array([0x42534d4d, 1, tree.root.rootSlot, slots, map.length, 0, 0, 0]);

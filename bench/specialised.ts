@@ -18,6 +18,8 @@ export class SpecialisedWalk {
 
   constructor(store: TableStore, rootSlot: number) {
     if (store.stride !== 512) throw new Error('the specialised walker is x86-64 only (512-entry tables)');
+    // It indexes slot s at word s * 1024: true when every table has 512 entries (TableStore carves in order).
+    for (const s of store.slots()) if (store.slotBase[s] !== s * 1024) throw new Error(`slot ${s} is not at word ${s * 1024}`);
     this.store = store;
     this.rootSlot = rootSlot;
   }

@@ -169,3 +169,29 @@ describe('PtRoot', () => {
     assert.deepEqual([...r.tables], [0, 0, 0, 0, 0]);
   });
 });
+
+describe('TableStore with tables of different sizes per level', () => {
+  test('carves each table its own size, reuses a freed slot only for a table of that size, keeps runs contiguous', () => {
+    const fr = new Frames(100);
+    // radix-64K: a 32-entry PTE table, 512-entry PMD/PUD tables, an 8192-entry pgd.
+    const s = new TableStore(8192, fr, 2, [32, 512, 512, 8192]);
+    const pgd = s.alloc(3);
+    const pte = s.alloc(0);
+    const pmd = s.alloc(1);
+    assert.deepEqual([s.slotBase[pgd], s.slotEntries[pgd]], [0, 8192]);
+    assert.deepEqual([s.slotBase[pte], s.slotEntries[pte]], [8192 * 2, 32]);
+    assert.deepEqual([s.slotBase[pmd], s.slotEntries[pmd]], [8192 * 2 + 64, 512]);
+    s.words[s.slotBase[pte] + 2 * 31] = 7;
+    s.words[s.slotBase[pte] + 2 * 31] = 0;
+    s.free(pte);
+    const pmd2 = s.alloc(1);
+    assert.notEqual(pmd2, pte, 'a 512-entry table does not take a freed 32-entry slot');
+    const pte2 = s.alloc(0);
+    assert.equal(pte2, pte, 'a 32-entry table does');
+    assert.equal(s.slotBase[pte2], 8192 * 2);
+    // A run: consecutive slots and consecutive words.
+    const r = s.allocRun(0, 2);
+    assert.equal(s.slotBase[r + 1], s.slotBase[r] + 32 * 2);
+    assert.equal(s.live, 6);
+  });
+});

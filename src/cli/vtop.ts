@@ -44,7 +44,7 @@ export class ModelMemory implements PhysReader {
     const store = this.k.walker.store;
     const slot = store.slotOfPfn(Number(pa / this.ps));
     const index = Number(pa % this.ps) / this.entryBytes;
-    if (slot < 0 || !Number.isInteger(index) || index >= store.stride) return { lo: 0, hi: 0 };
+    if (slot < 0 || !Number.isInteger(index) || index >= store.slotEntries[slot]) return { lo: 0, hi: 0 };
     return { lo: this.k.walker.lo(slot, index) >>> 0, hi: bytes === 4 ? 0 : this.k.walker.hi(slot, index) >>> 0 };
   }
   present(pa: bigint, _len: bigint): boolean {

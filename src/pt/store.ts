@@ -11,10 +11,16 @@ export interface FrameSource {
 }
 
 export class TableStore {
-  /** Entries of every table: slot s, entry i at words[(s * stride + i) * 2]. */
+  /** Entries of every table: slot s, entry i at words[slotBase[s] + 2 * i] (lo), + 1 (hi). */
   words: Uint32Array;
-  /** Entries per slot (the largest table of the format). */
+  /** Entries of the largest table of the format. */
   readonly stride: number;
+  /** Entries of a table at each level (a slot is exactly its table's size: a 32-entry radix-64K PTE table does not take a pgd's 8192). */
+  private readonly levelEntries: Int32Array;
+  /** Word offset of each slot's first entry in `words`. */
+  slotBase: Int32Array;
+  /** Entries of the table in each slot. */
+  slotEntries: Int32Array;
   /** pfn of the frame each slot lives in. */
   slotPfn: Float64Array;
   /** Level of the table in each slot, -1 when free. */
@@ -25,16 +31,26 @@ export class TableStore {
   slotShare: Int32Array;
   /** pfn -> slot (+1; 0 = not a table): a typed array, the walker reads it once per table. */
   slotOfPfnPlus1: Int32Array = new Int32Array(1024);
-  private readonly freeSlots: number[] = [];
+  /** Freed slots by table size: a slot keeps its place in `words` and is reused for a table of its size. */
+  private readonly freeSlots = new Map<number, number[]>();
   private nextSlot = 0;
+  /** End of the words handed out so far (slots are carved from `words` in allocation order). */
+  private nextWord = 0;
   private readonly frames: FrameSource;
   /** Tables currently allocated. */
   live = 0;
 
-  constructor(stride: number, frames: FrameSource, initialSlots = 64) {
+  /**
+   * `levelEntries`: entries of a table at each level (default: every table has
+   * `stride` entries, and slot s then starts at word s * stride * 2).
+   */
+  constructor(stride: number, frames: FrameSource, initialSlots = 64, levelEntries?: ArrayLike<number>) {
     this.stride = stride;
     this.frames = frames;
+    this.levelEntries = levelEntries ? Int32Array.from(levelEntries) : new Int32Array(8).fill(stride);
     this.words = new Uint32Array(initialSlots * stride * 2);
+    this.slotBase = new Int32Array(initialSlots);
+    this.slotEntries = new Int32Array(initialSlots);
     this.slotPfn = new Float64Array(initialSlots);
     this.slotLevel = new Int8Array(initialSlots).fill(-1);
     this.slotUsed = new Int32Array(initialSlots);
@@ -43,26 +59,42 @@ export class TableStore {
 
   /** Allocate a zeroed table for `level`; returns its slot. */
   alloc(level: number): number {
-    let slot = this.freeSlots.pop();
-    if (slot === undefined) {
-      slot = this.nextSlot++;
-      if (slot >= this.slotPfn.length) this.grow(slot + 1);
-    }
+    const size = this.levelEntries[level];
+    let slot = this.freeSlots.get(size)?.pop();
+    if (slot === undefined) slot = this.carve(size);
     this.init(slot, level);
     return slot;
   }
 
   /**
-   * Allocate `n` tables in consecutive slots, so their entries are one array
-   * (the tables of an 8xx 8M page); returns the first slot. Each table is
-   * still its own frame and is freed on its own.
+   * Allocate `n` tables in consecutive slots and consecutive words, so their
+   * entries are one array (the tables of an 8xx 8M page); returns the first
+   * slot. Each table is still its own frame and is freed on its own.
    */
   allocRun(level: number, n: number): number {
-    const first = this.nextSlot;
-    this.nextSlot += n;
-    if (this.nextSlot > this.slotPfn.length) this.grow(this.nextSlot);
-    for (let s = first; s < first + n; s++) this.init(s, level);
+    const size = this.levelEntries[level];
+    const first = this.carve(size);
+    this.init(first, level);
+    for (let j = 1; j < n; j++) this.init(this.carve(size), level);
     return first;
+  }
+
+  /** A new slot id and `size` entries of fresh words. */
+  private carve(size: number): number {
+    const slot = this.nextSlot++;
+    if (slot >= this.slotPfn.length) this.grow(slot + 1);
+    const need = this.nextWord + size * 2;
+    if (need > this.words.length) {
+      let n = this.words.length || 1024;
+      while (n < need) n *= 2;
+      const words = new Uint32Array(n);
+      words.set(this.words);
+      this.words = words;
+    }
+    this.slotBase[slot] = this.nextWord;
+    this.slotEntries[slot] = size;
+    this.nextWord = need;
+    return slot;
   }
 
   private init(slot: number, level: number): void {
@@ -86,12 +118,15 @@ export class TableStore {
   free(slot: number): void {
     if (this.slotLevel[slot] < 0) throw new Error(`double free of page table slot ${slot}`);
     if (this.slotUsed[slot] !== 0) throw new Error(`freeing page table slot ${slot} with ${this.slotUsed[slot]} entries in use`);
-    const base = slot * this.stride * 2;
-    this.words.fill(0, base, base + this.stride * 2);
+    const base = this.slotBase[slot];
+    const size = this.slotEntries[slot];
+    this.words.fill(0, base, base + size * 2);
     this.slotOfPfnPlus1[this.slotPfn[slot]] = 0;
     this.frames.freeTableFrame(this.slotPfn[slot]);
     this.slotLevel[slot] = -1;
-    this.freeSlots.push(slot);
+    let list = this.freeSlots.get(size);
+    if (!list) this.freeSlots.set(size, (list = []));
+    list.push(slot);
     this.live--;
   }
 
@@ -108,9 +143,12 @@ export class TableStore {
   private grow(minSlots: number): void {
     let n = this.slotPfn.length;
     while (n < minSlots) n *= 2;
-    const words = new Uint32Array(n * this.stride * 2);
-    words.set(this.words);
-    this.words = words;
+    const base = new Int32Array(n);
+    base.set(this.slotBase);
+    this.slotBase = base;
+    const entries = new Int32Array(n);
+    entries.set(this.slotEntries);
+    this.slotEntries = entries;
     const pfn = new Float64Array(n);
     pfn.set(this.slotPfn);
     this.slotPfn = pfn;

@@ -111,7 +111,6 @@ export class Walker {
   private readonly codec: Format['codec'];
   // Format constants, copied to fields once (monomorphic, no lookups through fmt).
   private readonly nlevels: number;
-  private readonly stride2: number;
   private readonly entries: Int32Array;
   private readonly ppe: Float64Array;
   private readonly inv: Float64Array;
@@ -150,9 +149,9 @@ export class Walker {
 
   constructor(fmt: Format, frames: FrameSource) {
     this.fmt = fmt;
-    this.store = new TableStore(fmt.maxEntries, frames);
+    // Each table takes exactly its level's entries in the store (TableStore levelEntries).
+    this.store = new TableStore(fmt.maxEntries, frames, 64, fmt.entries);
     this.nlevels = fmt.nlevels;
-    this.stride2 = fmt.maxEntries * 2;
     this.entries = fmt.entries;
     this.ppe = fmt.pagesPerEntry;
     this.inv = fmt.invPagesPerEntry;
@@ -185,11 +184,11 @@ export class Walker {
 
   /** Low word of entry `index` of the table in `slot`. */
   lo(slot: number, index: number): number {
-    return this.store.words[slot * this.stride2 + 2 * index];
+    return this.store.words[this.store.slotBase[slot] + 2 * index];
   }
 
   hi(slot: number, index: number): number {
-    return this.store.words[slot * this.stride2 + 2 * index + 1];
+    return this.store.words[this.store.slotBase[slot] + 2 * index + 1];
   }
 
   /** Whether a valid entry at `level` points to a table (inlined in the loops below). */
@@ -262,7 +261,7 @@ export class Walker {
       index %= this.entries[level];
     }
     const w = this.store.words;
-    const off = slot * this.stride2 + 2 * index;
+    const off = this.store.slotBase[slot] + 2 * index;
     const oldLo = w[off];
     const oldHi = w[off + 1];
     const wasUsed = oldLo !== 0 || oldHi !== 0;
@@ -458,7 +457,7 @@ export class Walker {
     const inv = this.inv;
     const ppeA = this.ppe;
     const entries = this.entries;
-    const stride2 = this.stride2;
+    let slotBase = store.slotBase;
     let words = store.words;
     let slot = root.rootSlot;
     let level = this.nlevels - 1;
@@ -466,7 +465,7 @@ export class Walker {
     for (;;) {
       const ppe = ppeA[level];
       let index = (vpn * inv[level]) & (entries[level] - 1);
-      let off = slot * stride2 + 2 * index;
+      let off = slotBase[slot] + 2 * index;
       let lo = words[off];
       let hi = words[off + 1];
       slots[level] = slot;
@@ -476,7 +475,8 @@ export class Walker {
           const entryVpn = vpn - (vpn % ppe);
           this.installTable(root, alloc, slot, index, level - 1, entryVpn);
           words = store.words;
-          off = slot * stride2 + 2 * index;
+          slotBase = store.slotBase;
+          off = slotBase[slot] + 2 * index;
           lo = words[off];
           hi = words[off + 1];
         }
@@ -488,7 +488,7 @@ export class Walker {
             // hugepte_offset: the page is entry 0 of the hugepte table, whatever the address.
             slots[0] = slot;
             indices[0] = 0;
-            const b = slot * stride2;
+            const b = slotBase[slot];
             return this.report(st, 0, slot, 0, words[b], words[b + 1], vpn, this.tlPages);
           }
           continue;
@@ -501,18 +501,18 @@ export class Walker {
         const t = this.tlLevel;
         const first = indices[t] - (indices[t] % this.tlEntries);
         indices[t] = first;
-        slot = this.child(words[slots[t] * stride2 + 2 * first], words[slots[t] * stride2 + 2 * first + 1]);
+        slot = this.child(words[slotBase[slots[t]] + 2 * first], words[slotBase[slots[t]] + 2 * first + 1]);
         slots[0] = slot;
         index = 0;
-        lo = words[slot * stride2];
-        hi = words[slot * stride2 + 1];
+        lo = words[slotBase[slot]];
+        hi = words[slotBase[slot] + 1];
         n = this.tlPages;
       } else {
         const g = this.maxGroup[level] === 0 ? 0 : this.groupOf(lo, hi, level);
         if (g !== 0) {
           // A contiguous group is one leaf: report it from its first entry.
           index -= index % g;
-          off = slot * stride2 + 2 * index;
+          off = slotBase[slot] + 2 * index;
           lo = words[off];
           hi = words[off + 1];
           n = ppe * g;
@@ -594,7 +594,7 @@ export class Walker {
     const leafMaskHi = this.leafMaskHi[level];
     const leafValHi = this.leafValHi[level];
     let words = this.store.words;
-    const base = slot * this.stride2;
+    const base = this.store.slotBase[slot];
     // A contiguous group that starts before `start` is still one leaf: begin at its first entry.
     if (groups) i = this.groupStart(words, base, i, level);
     let holeStart = -1;
@@ -620,7 +620,7 @@ export class Walker {
           // tables are walked like any other.
           const g = i - (i % this.tlEntries);
           const child0 = g === i ? this.child(lo, hi) : this.child(words[base + 2 * g], words[base + 2 * g + 1]);
-          const b0 = child0 * this.stride2;
+          const b0 = this.store.slotBase[child0];
           const flo = words[b0];
           const fhi = words[b0 + 1];
           if (this.hugepd && (flo | fhi) === 0) {
@@ -686,7 +686,7 @@ export class Walker {
     if (pre === WALK_SKIP) return WALK_CONTINUE;
     const i0 = start - tableVpn;
     const iEnd = Math.min(this.entries[0], end - tableVpn);
-    const base = slot * this.stride2;
+    const base = this.store.slotBase[slot];
     let r = v.leafTable(slot, tableVpn, i0, iEnd, this.store.words, base);
     if (r !== WALK_PER_ENTRY) {
       v.tablePost(slot, 0, tableVpn);
