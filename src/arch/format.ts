@@ -552,7 +552,7 @@ export class Format {
   readonly userPages: number;
   /** Bytes of one entry in memory (sizeof(pte_t)): tables are entries x this. */
   readonly entryBytes: number;
-  /** The largest table, in entries: the slot size of the table store. */
+  /** The largest table, in entries. */
   readonly maxEntries: number;
   readonly levelNames: readonly string[];
 
@@ -674,12 +674,11 @@ function validateSpec(spec: FormatSpec): void {
     }
   }
   if (!spec.levels[0].leaf) throw new Error(`${spec.name}: the last level must hold leaves`);
-  const maxBits = Math.max(...spec.levels.map((l) => l.bits));
   spec.levels.forEach((l, i) => {
     if ((l.cont?.length ?? 0) > GROUP_KINDS) throw new Error(`${spec.name}: at most ${GROUP_KINDS} group sizes per level`);
-    if (l.tableLeaf && (i !== 1 || spec.levels[0].bits !== maxBits || spec.levels.some((o, j) => j !== i && o.tableLeaf))) {
-      // The page's leaf-level tables are allocated as one run of slots, so its entries are one array.
-      throw new Error(`${spec.name}: flagged-table huge pages need one such level, right above a leaf level of the largest tables`);
+    if (l.tableLeaf && (i !== 1 || spec.levels.some((o, j) => j !== i && o.tableLeaf))) {
+      // The page's leaf-level tables are allocated as one run (TableStore.allocRun), so its entries are one array.
+      throw new Error(`${spec.name}: flagged-table huge pages need one such level, right above the leaf level`);
     }
   });
   const c = spec.codec;
