@@ -46,19 +46,22 @@ const PREFIX = 'HUGE';
 /**
  * Sequences per format (ops each); arm64-64k keeps PMD THP off (512M PMDs) and uses 2M mTHP and cont-PTE hugetlb;
  * arm64-4k folds mTHP blocks (contpte); ppc-8xx has no THP and uses 8M (flagged tables) or 512K (SPS|HUGE) pages,
- * with the hugepd layout in one variant.
+ * with the hugepd layout in one variant; riscv64-sv48 alternates 2M and 64K (NAPOT) hugetlb pages.
  */
 const RUNS: readonly { arch: string; seeds: number; ops: number }[] = [
   { arch: 'x86_64', seeds: 3, ops: 500 },
   { arch: 'arm64-4k', seeds: 2, ops: 450 },
   { arch: 'arm64-64k', seeds: 2, ops: 450 },
   { arch: 'ppc-8xx', seeds: 3, ops: 400 },
+  { arch: 'riscv64-sv48', seeds: 2, ops: 400 },
 ];
 const MAX_PROCS = 4;
 const HUGE_BYTES = 2 * 1024 * 1024;
 
 /** The hugetlb page size of a sequence: 2M, or on the 8xx 8M (flagged tables) and 512K (a 128-PTE group). */
 function hugeBytesFor(arch: string, variant: number): number {
+  // riscv: every other sequence uses 64K Svnapot pages (16 identical PTEs).
+  if (arch === 'riscv64-sv48') return variant % 2 === 1 ? 64 * 1024 : HUGE_BYTES;
   if (arch !== 'ppc-8xx') return HUGE_BYTES;
   return variant % 3 === 1 ? 512 * 1024 : 8 * 1024 * 1024;
 }

@@ -51,6 +51,8 @@ const TRACE = process.env.MMSIM_NONPRESENT_TRACE === undefined ? -1 : parseInt(p
 const RUNS: readonly { arch: string; seeds: number; ops: number }[] = [
   { arch: 'x86_64', seeds: 4, ops: 600 },
   { arch: 'arm64-4k', seeds: 2, ops: 400 },
+  // riscv: NAPOT groups store one pfn for 16 entries; uffd-wp and soft-dirty through Svrsw60t59b.
+  { arch: 'riscv64-sv48', seeds: 2, ops: 400 },
 ];
 const MAX_PROCS = 4;
 const MAX_PINS = 6;
