@@ -72,7 +72,7 @@ export function modelView(k: Kernel, mm: Mm, va: bigint): ModelView {
   const base = { level: f.levelNames[st.level], pages: st.npages };
   if (kind === Kind.LEAF) {
     const a = c.attrs(st.lo, st.hi);
-    const pfn = c.pfn(st.lo, st.hi) + (vpn - st.vpn);
+    const pfn = k.walker.pagePfn(st, vpn);
     return { ...base, kind: 'leaf', pa: BigInt(pfn) * ps + (va % ps), attrs: ATTR_NAMES.filter((_, i) => (a & (1 << i)) !== 0) };
   }
   if (kind === Kind.SWAP) return { ...base, kind: 'swap', swap: { type: c.swpType(st.lo, st.hi), offset: c.swpOffset(st.lo, st.hi), flags: c.swpFlags(st.lo, st.hi) } };

@@ -40,7 +40,7 @@ export function access(k: Kernel, mm: Mm, vpn: number, write: boolean, value = 0
           const e = c.leaf(c.pfn(st.lo, st.hi), want, st.level);
           k.walker.set(mm, k.rmap, st.slot, st.index, st.level, st.vpn, e.lo, e.hi);
         }
-        const pfn = c.pfn(st.lo, st.hi) + (vpn - st.vpn);
+        const pfn = k.walker.pagePfn(st, vpn);
         if (write) {
           // Device memory behind a pfnmap keeps no contents in the model.
           if (k.mem.isFolioPage(pfn)) k.mem.content[pfn] = value >>> 0;

@@ -279,7 +279,7 @@ export function madviseCollapse(k: Kernel, mm: Mm, vma: Vma, start: number, end:
       // SCAN_PTE_UFFD_WP: a write-protected entry blocks the collapse.
       if (c.has(st.lo, st.hi, Attr.UFFD_WP)) { bad = 'EINVAL'; break; }
       // The page's own frame: seek reports a contiguous block (arm64 contpte) from its first entry.
-      const pfn = c.pfn(st.lo, st.hi) === mem.zeroPfn ? mem.zeroPfn : c.pfn(st.lo, st.hi) + (base + i - st.vpn);
+      const pfn = c.pfn(st.lo, st.hi) === mem.zeroPfn ? mem.zeroPfn : k.walker.pagePfn(st, base + i);
       if (pfn === mem.zeroPfn) continue;
       anyPage = true;
       if (!mem.isFolioPage(pfn) || (mem.folioFlags[mem.headOf(pfn)] & FolioFlag.ANON) === 0) { bad = 'EINVAL'; break; }

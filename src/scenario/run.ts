@@ -464,7 +464,7 @@ class Runner {
     const vpn = Math.floor(this.addrOrFail(a, fail) / this.k.pageSize);
     if (this.k.lookup(mm, vpn) !== Kind.LEAF) return fail(`${this.describeAddr(a)} is not present`);
     const st = this.k.st;
-    return this.k.fmt.codec.pfn(st.lo, st.hi) + (vpn - st.vpn);
+    return this.k.walker.pagePfn(st, vpn);
   }
 
   // ----------------------------------------------------------------- views
@@ -535,7 +535,7 @@ class Runner {
         const text = (i: number): string => {
           const st = k.st;
           if (k.lookup(mm, Math.floor(start / k.pageSize) + i) !== Kind.LEAF) return 'ref:- pincount:- mapcount:- maybe_pinned:-';
-          const pfn = k.fmt.codec.pfn(st.lo, st.hi) + (Math.floor(start / k.pageSize) + i - st.vpn);
+          const pfn = k.walker.pagePfn(st, Math.floor(start / k.pageSize) + i);
           if (!k.mem.isFolioPage(pfn)) return 'ref:- pincount:- mapcount:- maybe_pinned:no';
           const h = k.mem.headOf(pfn);
           return `ref:${k.mem.refcount[h]} pincount:${k.mem.pincount[h]} mapcount:${k.mem.mapcountOfPage(pfn)} maybe_pinned:${k.mem.maybeDmaPinned(h) ? 'yes' : 'no'}`;

@@ -243,6 +243,16 @@ export class Walker {
     return i;
   }
 
+  /**
+   * The frame of page `vpn` inside the present leaf a seek found (`st`). A
+   * seek reports a contiguous group, an 8xx 8M page or a huge leaf from its
+   * first entry, so `codec.pfn(st.lo, st.hi)` is the leaf's first frame, not
+   * necessarily vpn's: use this for a page's own frame.
+   */
+  pagePfn(st: WalkState, vpn: number): number {
+    return this.codec.pfn(st.lo, st.hi) + (vpn - st.vpn);
+  }
+
   /** Slot of the table a table entry points to. */
   child(lo: number, hi: number): number {
     const s = this.store.slotOfPfn(this.fmt.codec.pfn(lo, hi));
