@@ -259,12 +259,17 @@ describe('book3s64 codec (book3s/64/pgtable.h, radix.h, hash.h)', () => {
     assert.equal(kindOf(r4, 0xc000000040000186n, 2), Kind.LEAF);
   });
 
-  test('swap: type bits 0-4, offset in the RPN field, exclusive _PAGE_NON_IDEMPOTENT (0x20), soft-dirty 0x200', () => {
+  test('swap: type bits 0-4, offset in the RPN field, exclusive _PAGE_NON_IDEMPOTENT (0x20), soft-dirty 0x200, _PAGE_PTE always', () => {
+    const PTE = 1n << 62n; // __swp_entry_to_pte ORs _PAGE_PTE; __pte_to_swp_entry masks it off
     const e = v64(r4.swap(5, 0x77, SwpFlag.EXCLUSIVE | SwpFlag.SOFT_DIRTY));
-    assert.equal(e, (0x77n << 12n) | 5n | 0x20n | 0x200n);
+    assert.equal(e, PTE | (0x77n << 12n) | 5n | 0x20n | 0x200n);
     assert.equal(kindOf(r4, e, 0), Kind.SWAP);
+    assert.equal(kindOf(r4, e, 1), Kind.SWAP, 'a PMD migration entry: not present, not a table');
+    const lo = Number(e & 0xffffffffn) >>> 0;
+    const hi = Number(e >> 32n) >>> 0;
+    assert.deepEqual([r4.swpType(lo, hi), r4.swpOffset(lo, hi)], [5, 0x77]);
     const e64 = v64(h64.swap(1, 0x77, 0));
-    assert.equal(e64, (0x77n << 16n) | 1n);
+    assert.equal(e64, PTE | (0x77n << 16n) | 1n);
   });
 
   test('pte_none: radix ignores R and C (RADIX_PTE_NONE_MASK); _PAGE_INVALID keeps an entry present', () => {

@@ -125,6 +125,8 @@ export interface SwapLayout {
   readonly exclusive: Mask64;
   readonly uffdWp: Mask64;
   readonly softDirty: Mask64;
+  /** Bits every swap entry carries (book3s64 __swp_entry_to_pte ORs _PAGE_PTE); not part of type or offset. */
+  readonly always?: Mask64;
 }
 
 export interface CodecSpec {
@@ -457,6 +459,7 @@ export class EntryCodec {
     if (swpFlags & SwpFlag.EXCLUSIVE) { o.lo |= s.exclusive.lo; o.hi |= s.exclusive.hi; }
     if (swpFlags & SwpFlag.UFFD_WP) { o.lo |= s.uffdWp.lo; o.hi |= s.uffdWp.hi; }
     if (swpFlags & SwpFlag.SOFT_DIRTY) { o.lo |= s.softDirty.lo; o.hi |= s.softDirty.hi; }
+    if (s.always) { o.lo |= s.always.lo; o.hi |= s.always.hi; }
     o.lo >>>= 0;
     o.hi >>>= 0;
     return o;

@@ -38,8 +38,7 @@
 // 8xx PAGE_NONE is PRESENT | ACCESSED | NA: PROTNONE decodes with an exact
 // match on the PP field (NA = 0x200 of 0x600; RO is 0x600). 16K/512K pages are
 // two group sizes of the PTE level, 8M pages flagged tables (format.ts).
-// Model deviations (docs/architectures.md): book3s swap PTEs lack _PAGE_PTE;
-// hash THP PMDs lack H_PAGE_THP_HUGE.
+// Model deviation (docs/architectures.md): hash THP PMDs lack H_PAGE_THP_HUGE.
 import { bit, bits, NO_BITS, type Mask64 } from './bits.js';
 import { Attr, type AttrBits, type CodecSpec, type FormatSpec, type LevelSpec } from './format.js';
 
@@ -215,6 +214,8 @@ function book3sCodec(nlevels: number, pageShift: number, mmu: 'radix' | 'hash', 
       exclusive: bit(B.NON_IDEMPOTENT),
       uffdWp: NO_BITS,
       softDirty: bit(B.SOFT_DIRTY),
+      // __swp_entry_to_pte: a swap PTE (or PMD migration entry) carries _PAGE_PTE.
+      always: bit(B.PTE),
     },
     noneIgnore: mmu === 'radix' ? bits(B.DIRTY, B.ACCESSED) : NO_BITS,
   };
