@@ -125,7 +125,7 @@ export interface SwapLayout {
   readonly exclusive: Mask64;
   readonly uffdWp: Mask64;
   readonly softDirty: Mask64;
-  /** Bits every swap entry carries (book3s64 __swp_entry_to_pte ORs _PAGE_PTE); not part of type or offset. */
+  /** Bits every swap entry carries (book3s64 __swp_entry_to_pte ORs _PAGE_PTE: arch/powerpc/include/asm/book3s/64/pgtable.h); not part of type or offset. */
   readonly always?: Mask64;
 }
 
@@ -156,7 +156,8 @@ export interface CodecSpec {
   /**
    * Contiguous entries that all store their group's pfn, its low `bits` bits
    * replaced by `value` (riscv Svnapot, pte_mknapot: 16 identical PTEs with
-   * PPN[3:0] = 1000b for 64K). Leaf-level groups of 2^bits entries only.
+   * PPN[3:0] = 1000b for 64K; arch/riscv/include/asm/pgtable.h). Leaf-level
+   * groups of 2^bits entries only.
    * Without it every entry of a group stores its own pfn (arm64 contpte, 8xx).
    */
   readonly napotPfn?: { readonly bits: number; readonly value: number };
@@ -164,8 +165,9 @@ export interface CodecSpec {
    * Hardware dirty state (arm64 DBM): `bits` (AP[2], PTE_RDONLY) are set in
    * every present leaf unless it is both WRITE and DIRTY, so the MMU takes a
    * write to a writable clean page as the dirtying access (pte_mkwrite_novma,
-   * pte_mkclean, pte_mkdirty); a WRITE entry with `bits` clear is DIRTY even
-   * without the software dirty bit (pte_hw_dirty).
+   * pte_mkclean, pte_mkdirty in arch/arm64/include/asm/pgtable.h); a WRITE
+   * entry with `bits` clear is DIRTY even without the software dirty bit
+   * (pte_hw_dirty).
    */
   readonly hwDirty?: { readonly bits: Mask64 };
 }

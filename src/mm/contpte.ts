@@ -80,15 +80,10 @@ export function foldLastEntries(k: Kernel, mm: Mm, start: number, end: number): 
   }
 }
 
-/** contpte_set_ptes after a batch: fold every block whose last entry lies in [vpn, vpn + npages). */
+/** contpte_set_ptes after a batch of [vpn, vpn + npages): fold every block the batch covers whole. */
 export function foldRange(k: Kernel, mm: Mm, vpn: number, npages: number): void {
   const n = contptePages(k);
-  if (n === 0 || npages < n) return;
-  const st = k.st;
-  for (let b = Math.ceil(vpn / n) * n; b + n <= vpn + npages; b += n) {
-    if (k.walker.seek(mm, b + n - 1, st) !== Kind.LEAF || st.level !== 0 || st.npages !== 1) continue;
-    tryFold(k, mm, st.slot, st.index, b + n - 1);
-  }
+  if (n !== 0) foldLastEntries(k, mm, Math.ceil(vpn / n) * n, vpn + npages);
 }
 
 /** Rewrite a contiguous group as independent entries (arm64 contpte unfold) so part of it can change. */

@@ -106,7 +106,7 @@ class CopyVisitor extends BaseVisitor {
     const kind = c.kind(lo, hi, level);
     if (kind !== Kind.LEAF) return this.copyNonPresent(vpn, npages, level, slot, index);
     // copy_hugetlb_page_range's huge_pte_alloc: a page of flagged tables (8xx 8M) needs its tables flagged in the child too.
-    if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level]) k.walker.tableLeafTables(this.child, k.rmap, vpn);
+    if (k.walker.spansTables(npages, level)) k.walker.tableLeafTables(this.child, k.rmap, vpn);
     const per = k.fmt.pagesPerEntry[level];
     if (level === 0 && npages > per && !this.vma.has(VM.HUGETLB) && this.parent.hasPinned && this.vma.isCow) {
       // copy_present_ptes: a maybe-pinned folio is not copied as a batch but page by page

@@ -83,7 +83,7 @@ class CheckVisitor extends BaseVisitor {
     const c = k.fmt.codec;
     const mem = k.mem;
     const where = `mm ${this.mm.pid} vpn 0x${vpn.toString(16)} (${k.fmt.levelNames[level]})`;
-    if (npages > k.fmt.entries[level] * k.fmt.pagesPerEntry[level] && !k.walker.hugepd) {
+    if (k.walker.spansTables(npages, level) && !k.walker.hugepd) {
       // A page of flagged tables (8xx 8M): the walk did not enter its tables.
       for (let t = 0; t < npages / (k.fmt.entries[level] * k.fmt.pagesPerEntry[level]); t++) this.tablePre(slot + t, level);
     }

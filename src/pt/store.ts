@@ -15,8 +15,8 @@ export class TableStore {
   words: Uint32Array;
   /** Entries of the largest table of the format. */
   readonly stride: number;
-  /** Entries of a table at each level (a slot is exactly its table's size: a 32-entry radix-64K PTE table does not take a pgd's 8192). */
-  private readonly levelEntries: Int32Array;
+  /** Entries of a table at each level (a slot is exactly its table's size: a 32-entry radix-64K PTE table does not take a pgd's 8192); null: every table has `stride`. */
+  private readonly levelEntries: Int32Array | null;
   /** Word offset of each slot's first entry in `words`. */
   slotBase: Int32Array;
   /** Entries of the table in each slot. */
@@ -47,7 +47,7 @@ export class TableStore {
   constructor(stride: number, frames: FrameSource, initialSlots = 64, levelEntries?: ArrayLike<number>) {
     this.stride = stride;
     this.frames = frames;
-    this.levelEntries = levelEntries ? Int32Array.from(levelEntries) : new Int32Array(8).fill(stride);
+    this.levelEntries = levelEntries ? Int32Array.from(levelEntries) : null;
     this.words = new Uint32Array(initialSlots * stride * 2);
     this.slotBase = new Int32Array(initialSlots);
     this.slotEntries = new Int32Array(initialSlots);
@@ -59,7 +59,7 @@ export class TableStore {
 
   /** Allocate a zeroed table for `level`; returns its slot. */
   alloc(level: number): number {
-    const size = this.levelEntries[level];
+    const size = this.levelEntries?.[level] ?? this.stride;
     let slot = this.freeSlots.get(size)?.pop();
     if (slot === undefined) slot = this.carve(size);
     this.init(slot, level);
@@ -72,7 +72,7 @@ export class TableStore {
    * slot. Each table is still its own frame and is freed on its own.
    */
   allocRun(level: number, n: number): number {
-    const size = this.levelEntries[level];
+    const size = this.levelEntries?.[level] ?? this.stride;
     const first = this.carve(size);
     this.init(first, level);
     for (let j = 1; j < n; j++) this.init(this.carve(size), level);

@@ -218,11 +218,6 @@ export class Walker {
     return 0;
   }
 
-  /** Whether a present leaf at `level` is part of a contiguous group. */
-  isContLeaf(lo: number, hi: number, level: number): boolean {
-    return this.groupOf(lo, hi, level) !== 0;
-  }
-
   /** Whether a table entry at `level` is flagged as part of a huge page of flagged tables (8xx _PMD_PAGE_8M). */
   isTableLeaf(lo: number, hi: number, level: number): boolean {
     return level === this.tlLevel && (lo & this.tlMaskLo) === this.tlValLo && (hi & this.tlMaskHi) === this.tlValHi && this.isTable(lo, hi, level);
@@ -552,7 +547,7 @@ export class Walker {
    * hugepte table counts its second pointer as a sharer; that is not sharing.
    */
   sharedLeafTable(slot: number, level: number, npages: number): boolean {
-    return this.store.slotShare[slot] > 0 && !(this.hugepd && level === 0 && npages === this.tlPages);
+    return this.store.slotShare[slot] > 0 && !this.isHugepdPage(npages, level);
   }
 
   /**
@@ -561,7 +556,16 @@ export class Walker {
    * a leaf entry by entry loop this many times from its (slot, index).
    */
   leafEntries(npages: number, level: number): number {
-    return this.hugepd && level === 0 && npages === this.tlPages ? 1 : npages * this.inv[level];
+    return this.isHugepdPage(npages, level) ? 1 : npages * this.inv[level];
+  }
+
+  /** Whether a leaf reported as `npages` pages at `level` is a page of flagged tables (8xx 8M), bigger than one table. */
+  spansTables(npages: number, level: number): boolean {
+    return npages > this.entries[level] * this.ppe[level];
+  }
+
+  private isHugepdPage(npages: number, level: number): boolean {
+    return this.hugepd && level === 0 && npages === this.tlPages;
   }
 
   // -------------------------------------------------------------- range walk
