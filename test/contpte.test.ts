@@ -83,6 +83,18 @@ describe('arm64 contpte folding', () => {
     assert.equal(runs(layout(text).npages), '1x16 16x48');
   });
 
+  it('MADV_COLLAPSE copies each page of a folded block from its own frame', () => {
+    const r = runLikeCli([
+      'arch arm64-4k', 'set mthp.64K=always', 'A = mmap 2M rw private anon',
+      'write A+0 64K value=1', 'write A+20K 4K value=7', 'write A+64K 64K value=3',
+      'madvise A+0 2M collapse',
+      'assert content A+20K 4K == 7', 'assert content A+24K 4K == 1', 'assert content A+68K 4K == 3',
+      'assert pagemap A+0 2M kpf_thp',
+    ].join('\n'), 'col.mms');
+    assert.equal(r.error, undefined, r.error);
+    assert.equal(r.exitCode, 0);
+  });
+
   it('the hardware walk of a folded block sees one 64K page (vtop agrees with the model)', () => {
     const out: string[] = [];
     const io: Io = { readFile: () => ['arch arm64-4k', ...MTHP].join('\n'), out: (s) => out.push(s), err: (s) => out.push(s) };

@@ -252,6 +252,24 @@ describe('ppc-8xx with set option.hugepd=on: the legacy hugepd layout (before v6
     assert.deepEqual(checkInvariants(k), []);
   });
 
+  it('a hugepd page is not a shared PMD table: pagemap exclusive, Private_Hugetlb; splitting the VMA at 8M keeps both pointers', () => {
+    const r = runLikeCli([
+      text, 'write G+8M 4K', 'show pagemap G+0 4K', 'show smaps G',
+      'mprotect G+0 8M r', 'assert maps G count == 2', 'assert content G+4100K 4K > 0', 'assert pagemap G+0 16M present',
+    ].join('\n'), 'hp.mms');
+    assert.equal(r.error, undefined, r.error);
+    assert.match(r.output, /G\+0 x1 pm:P,X /);
+    assert.match(r.output, /Private_Hugetlb:\s+16384 kB/);
+    assert.doesNotMatch(r.output, /Shared_Hugetlb/, "zero fields are not printed");
+    assert.deepEqual(checkInvariants(r.kernel as Kernel), []);
+    // A shared mapping split at 8M (hugetlb_split's PMD unsharing) leaves hugepd pointers alone.
+    const sh = runLikeCli(['arch ppc-8xx', 'set option.hugepd=on', 'set hugetlb.8M=3', 'S = mmap 16M rw shared anon hugetlb=8M',
+      'write S+0 16M', 'mprotect S+8M 8M r', 'assert maps S count == 2', 'assert pagemap S+0 16M present', 'show status'].join('\n'), 'sh.mms');
+    assert.equal(sh.error, undefined, sh.error);
+    assert.match(sh.output, /HugetlbPages:\s+16384 kB/);
+    assert.deepEqual(checkInvariants(sh.kernel as Kernel), []);
+  });
+
   it('vtop decodes the hugepd pointer as the hardware (and the kernel) did', () => {
     const out: string[] = [];
     const io: Io = { readFile: () => text, out: (s) => out.push(s), err: (s) => out.push(s) };
